@@ -1,0 +1,196 @@
+package caunoi
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// Role is a named set of permissions held on an organisation.
+type Role string
+
+// The roles of Cầu Nối (GLOSSARY.md).
+const (
+	RoleOutreachWorker  Role = "outreach_worker"
+	RolePeerEducator    Role = "peer_educator"
+	RoleGroupLeader     Role = "group_leader"
+	RoleProvinceOfficer Role = "province_officer"
+	RoleNationalOfficer Role = "national_officer"
+	RoleAdmin           Role = "admin"
+)
+
+// Roles lists every role, from the field upward.
+var Roles = []Role{RoleOutreachWorker, RolePeerEducator, RoleGroupLeader, RoleProvinceOfficer, RoleNationalOfficer, RoleAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Permission is a named right. Routes and storage methods ask for
+// permissions, never for roles.
+type Permission string
+
+// The permissions.
+const (
+	PermOrgRead      Permission = "org.read"         // see organisations of the subtree
+	PermOrgWrite     Permission = "org.write"        // create, edit and void organisations below one's own
+	PermUserRead     Permission = "user.read"        // see users holding roles in the subtree
+	PermUserWrite    Permission = "user.write"       // create users and grant roles in the subtree
+	PermAuditRead    Permission = "audit.read"       // read the audit trail of the subtree
+	PermUnitRead     Permission = "admin_unit.read"  // see administrative units
+	PermUnitWrite    Permission = "admin_unit.write" // import administrative units
+	PermClientRead   Permission = "client.read"      // see client-level records of the subtree
+	PermClientWrite  Permission = "client.write"     // register and edit clients
+	PermContactWrite Permission = "contact.write"    // record outreach contacts
+	PermReportRead   Permission = "report.read"      // see aggregate numbers of the subtree
+	PermTokenOwn     Permission = "token.own"        // manage one's own API tokens
+)
+
+// Permissions lists every permission.
+var Permissions = []Permission{PermOrgRead, PermOrgWrite, PermUserRead, PermUserWrite, PermAuditRead,
+	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn}
+
+// RolePermissions is what each role may do. National officers hold no
+// client-level permission: they see aggregates only. Administrators manage
+// the system but do not read clients.
+var RolePermissions = map[Role][]Permission{
+	RoleOutreachWorker:  {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn},
+	RolePeerEducator:    {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn},
+	RoleGroupLeader:     {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn},
+	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn},
+	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn},
+	RoleAdmin:           {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn},
+}
+
+// Has reports whether the role holds the permission.
+func (r Role) Has(p Permission) bool { return slices.Contains(RolePermissions[r], p) }
+
+// Grant is a role held on an organisation; it covers the organisation's
+// whole subtree.
+type Grant struct {
+	Role    Role   `json:"role"`
+	OrgID   string `json:"org_id"`
+	OrgPath string `json:"-"`
+	OrgName string `json:"org_name,omitempty"`
+}
+
+// Actor is who is acting: a signed-in user (through a session or an API
+// token) or the system itself (command-line tools, migrations, demo data).
+type Actor struct {
+	UserID      string
+	Username    string
+	DisplayName string
+	Lang        string
+	Grants      []Grant
+	// System actors act for the program itself and pass every scope check.
+	// Only the command line creates them; no request can.
+	System bool
+}
+
+// SystemActor returns the actor of command-line tools.
+func SystemActor() *Actor { return &Actor{Username: "system", DisplayName: "system", System: true} }
+
+// Can reports whether the actor holds p on any organisation.
+func (a *Actor) Can(p Permission) bool {
+	if a == nil {
+		return false
+	}
+	if a.System {
+		return true
+	}
+	for _, g := range a.Grants {
+		if g.Role.Has(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ScopePaths returns the materialised paths of the organisations on which
+// the actor holds p; records whose organisation path starts with one of
+// them are in scope. The paths never overlap: a path inside another is
+// left out.
+func (a *Actor) ScopePaths(p Permission) []string {
+	if a == nil {
+		return nil
+	}
+	var paths []string
+	for _, g := range a.Grants {
+		if g.Role.Has(p) && g.OrgPath != "" {
+			paths = append(paths, g.OrgPath)
+		}
+	}
+	slices.Sort(paths)
+	out := paths[:0]
+	for _, p := range paths {
+		if len(out) > 0 && strings.HasPrefix(p, out[len(out)-1]) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// CanAt reports whether the actor holds p on the organisation with the
+// given materialised path (directly or through an ancestor).
+func (a *Actor) CanAt(p Permission, orgPath string) bool {
+	if a == nil {
+		return false
+	}
+	if a.System {
+		return true
+	}
+	for _, sp := range a.ScopePaths(p) {
+		if strings.HasPrefix(orgPath, sp) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasRole reports whether the actor holds the role anywhere.
+func (a *Actor) HasRole(r Role) bool {
+	if a == nil {
+		return false
+	}
+	for _, g := range a.Grants {
+		if g.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+type actorKey struct{}
+
+// NewContextWithActor returns a context that carries the actor.
+func NewContextWithActor(ctx context.Context, a *Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFromContext returns the actor in the context, or nil.
+func ActorFromContext(ctx context.Context) *Actor {
+	a, _ := ctx.Value(actorKey{}).(*Actor)
+	return a
+}
+
+// RequireActor returns the actor in the context, or EUNAUTHORIZED.
+func RequireActor(ctx context.Context) (*Actor, error) {
+	a := ActorFromContext(ctx)
+	if a == nil {
+		return nil, Errorf(EUNAUTHORIZED, "err.unauthorized", nil)
+	}
+	return a, nil
+}
+
+// Require returns the actor in the context if it holds p anywhere, or
+// EUNAUTHORIZED / EFORBIDDEN.
+func Require(ctx context.Context, p Permission) (*Actor, error) {
+	a, err := RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Can(p) {
+		return nil, Forbidden()
+	}
+	return a, nil
+}

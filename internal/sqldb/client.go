@@ -1,0 +1,231 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"caunoi"
+)
+
+// ClientService implements caunoi.ClientService.
+type ClientService struct{ db *DB }
+
+// NewClientService returns the client service.
+func NewClientService(db *DB) *ClientService { return &ClientService{db: db} }
+
+var _ caunoi.ClientService = (*ClientService)(nil)
+
+const clientCols = `c.id, c.org_id, c.org_path, c.nickname, c.birth_year, c.sex, c.populations, c.uic, c.residence, c.status,
+	c.version, c.created_by, c.created_at, c.updated_at, c.voided_at, c.voided_by, c.void_reason`
+
+func scanClient(sc scanner) (*caunoi.Client, error) {
+	var c caunoi.Client
+	var pops string
+	var voided sql.NullTime
+	err := sc.Scan(&c.ID, &c.OrgID, &c.OrgPath, &c.Nickname, &c.BirthYear, &c.Sex, &pops, &c.UIC, &c.Residence, &c.Status,
+		&c.Version, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt, &voided, &c.VoidedBy, &c.VoidReason)
+	if err != nil {
+		return nil, err
+	}
+	c.Populations = splitList[caunoi.Population](pops)
+	c.CreatedAt, c.UpdatedAt, c.VoidedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC(), timePtr(voided)
+	return &c, nil
+}
+
+func (tx *Tx) findClient(ctx context.Context, id string, p caunoi.Permission) (*caunoi.Client, error) {
+	var q query
+	q.add("SELECT ", clientCols, " FROM clients c WHERE c.id = ", q.arg(id), " AND ")
+	if err := q.scope(tx.actor, p, "c.org_path"); err != nil {
+		return nil, err
+	}
+	c, err := scanClient(tx.QueryRowContext(ctx, q.String(), q.args...))
+	if err != nil {
+		return nil, notFound(err, "client")
+	}
+	return c, nil
+}
+
+// FindClientByID returns a client in scope and audits the read.
+func (s *ClientService) FindClientByID(ctx context.Context, id string) (*caunoi.Client, error) {
+	if _, err := caunoi.Require(ctx, caunoi.PermClientRead); err != nil {
+		return nil, err
+	}
+	var c *caunoi.Client
+	err := s.db.inTx(ctx, true, func(tx *Tx) error {
+		var err error
+		if c, err = tx.findClient(ctx, id, caunoi.PermClientRead); err != nil {
+			return err
+		}
+		return tx.audit(caunoi.ActionRead, "client", id, c.OrgPath, nil, nil, "")
+	})
+	return c, err
+}
+
+// FindClients lists clients in the actor's client.read scope by nickname.
+func (s *ClientService) FindClients(ctx context.Context, f caunoi.ClientFilter) ([]*caunoi.Client, int, error) {
+	a, err := caunoi.Require(ctx, caunoi.PermClientRead)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []*caunoi.Client
+	var total int
+	err = s.db.inTx(ctx, false, func(tx *Tx) error {
+		var w query
+		w.add(" FROM clients c WHERE ")
+		if err := w.scope(a, caunoi.PermClientRead, "c.org_path"); err != nil {
+			return err
+		}
+		w.add(" AND c.voided_at IS NULL")
+		if f.OrgID != "" {
+			o, err := tx.findOrg(ctx, f.OrgID, caunoi.PermClientRead)
+			if err != nil {
+				return err
+			}
+			w.add(" AND c.org_path >= ", w.arg(o.Path), " AND c.org_path < ", w.arg(pathEnd(o.Path)))
+		}
+		if f.Population != "" {
+			w.add(" AND c.populations LIKE ", w.arg(likeArg(","+string(f.Population)+",")), ` ESCAPE '\'`)
+		}
+		if f.Status != "" {
+			w.add(" AND c.status = ", w.arg(f.Status))
+		}
+		if q := caunoi.Fold(f.Query); q != "" {
+			w.add(" AND (c.nickname_search LIKE ", w.arg(likeArg(q)), ` ESCAPE '\' OR c.uic = `, w.arg(upper(f.Query)), ")")
+		}
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+w.String(), w.args...).Scan(&total); err != nil {
+			return fmt.Errorf("count clients: %w", err)
+		}
+		q := query{args: w.args}
+		q.add("SELECT ", clientCols, w.String(), " ORDER BY c.nickname_search, c.id")
+		q.page(f.Page)
+		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return fmt.Errorf("find clients: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanClient(rows)
+			if err != nil {
+				return fmt.Errorf("scan client: %w", err)
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, total, err
+}
+
+// CreateClient registers a client; a repeated id is applied once.
+func (s *ClientService) CreateClient(ctx context.Context, c *caunoi.Client) error {
+	if _, err := caunoi.Require(ctx, caunoi.PermClientWrite); err != nil {
+		return err
+	}
+	if err := c.Validate(s.db.Now()); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, true, func(tx *Tx) error {
+		if existing, err := tx.findClient(ctx, c.ID, caunoi.PermClientRead); err == nil {
+			*c = *existing
+			return nil
+		}
+		o, err := tx.findOrg(ctx, c.OrgID, caunoi.PermClientWrite)
+		if err != nil {
+			if caunoi.ErrorCode(err) == caunoi.ENOTFOUND {
+				return caunoi.Invalid(caunoi.FieldError{Field: "org_id", Key: "err.org.not_in_scope"})
+			}
+			return err
+		}
+		if o.Voided() {
+			return caunoi.Invalid(caunoi.FieldError{Field: "org_id", Key: "err.org.parent_voided"})
+		}
+		c.OrgPath, c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt = o.Path, 1, tx.actor.UserID, tx.now, tx.now
+		res, err := tx.ExecContext(ctx, `INSERT INTO clients (id, org_id, org_path, nickname, nickname_search, birth_year, sex, populations, uic, residence, status,
+			version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO NOTHING`,
+			c.ID, c.OrgID, c.OrgPath, c.Nickname, caunoi.Fold(c.Nickname), c.BirthYear, c.Sex, joinList(c.Populations), c.UIC, c.Residence, c.Status,
+			c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("insert client: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return caunoi.Errorf(caunoi.ECONFLICT, "err.id.taken", nil)
+		}
+		return tx.audit(caunoi.ActionCreate, "client", c.ID, c.OrgPath, nil, c, "")
+	})
+}
+
+// UpdateClient changes a client in the actor's client.write scope.
+func (s *ClientService) UpdateClient(ctx context.Context, id string, u caunoi.ClientUpdate) (*caunoi.Client, error) {
+	if _, err := caunoi.Require(ctx, caunoi.PermClientWrite); err != nil {
+		return nil, err
+	}
+	var out *caunoi.Client
+	err := s.db.inTx(ctx, true, func(tx *Tx) error {
+		old, err := tx.findClient(ctx, id, caunoi.PermClientWrite)
+		if err != nil {
+			return err
+		}
+		if old.Voided() {
+			return caunoi.Errorf(caunoi.ECONFLICT, "err.voided", nil)
+		}
+		if old.Version != u.Version {
+			return caunoi.Stale()
+		}
+		next := *old
+		u.Apply(&next)
+		if err := next.Validate(tx.now); err != nil {
+			return err
+		}
+		next.Version, next.UpdatedAt = old.Version+1, tx.now
+		res, err := tx.ExecContext(ctx, `UPDATE clients SET nickname = $1, nickname_search = $2, birth_year = $3, sex = $4, populations = $5, uic = $6,
+			residence = $7, status = $8, version = $9, updated_at = $10 WHERE id = $11 AND version = $12`,
+			next.Nickname, caunoi.Fold(next.Nickname), next.BirthYear, next.Sex, joinList(next.Populations), next.UIC,
+			next.Residence, next.Status, next.Version, next.UpdatedAt, id, old.Version)
+		if err != nil {
+			return fmt.Errorf("update client: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return caunoi.Stale()
+		}
+		out = &next
+		return tx.audit(caunoi.ActionUpdate, "client", id, old.OrgPath, old, next, "")
+	})
+	return out, err
+}
+
+// VoidClient voids a client record with a reason.
+func (s *ClientService) VoidClient(ctx context.Context, id string, version int, reason string) (*caunoi.Client, error) {
+	if _, err := caunoi.Require(ctx, caunoi.PermClientWrite); err != nil {
+		return nil, err
+	}
+	if err := caunoi.ValidateVoidReason(reason); err != nil {
+		return nil, err
+	}
+	var out *caunoi.Client
+	err := s.db.inTx(ctx, true, func(tx *Tx) error {
+		old, err := tx.findClient(ctx, id, caunoi.PermClientWrite)
+		if err != nil {
+			return err
+		}
+		if old.Voided() {
+			return caunoi.Errorf(caunoi.ECONFLICT, "err.voided", nil)
+		}
+		if old.Version != version {
+			return caunoi.Stale()
+		}
+		next := *old
+		now := tx.now
+		next.Version, next.UpdatedAt, next.VoidedAt, next.VoidedBy, next.VoidReason = old.Version+1, now, &now, tx.actor.Username, reason
+		res, err := tx.ExecContext(ctx, `UPDATE clients SET voided_at = $1, voided_by = $2, void_reason = $3, version = $4, updated_at = $5 WHERE id = $6 AND version = $7`,
+			now, next.VoidedBy, reason, next.Version, now, id, old.Version)
+		if err != nil {
+			return fmt.Errorf("void client: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return caunoi.Stale()
+		}
+		out = &next
+		return tx.audit(caunoi.ActionVoid, "client", id, old.OrgPath, old, next, reason)
+	})
+	return out, err
+}

@@ -1,0 +1,198 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"caunoi"
+)
+
+// ContactService implements caunoi.ContactService.
+type ContactService struct{ db *DB }
+
+// NewContactService returns the contact service.
+func NewContactService(db *DB) *ContactService { return &ContactService{db: db} }
+
+var _ caunoi.ContactService = (*ContactService)(nil)
+
+const contactCols = `k.id, k.org_id, k.org_path, k.worker_id, COALESCE(k.client_id, ''), k.anon_sex, k.anon_population, k.at, k.channel,
+	k.place, k.commodities, k.notes, k.version, k.created_at, k.voided_at, k.voided_by, k.void_reason`
+
+func scanContact(sc scanner) (*caunoi.Contact, error) {
+	var c caunoi.Contact
+	var comm string
+	var voided sql.NullTime
+	err := sc.Scan(&c.ID, &c.OrgID, &c.OrgPath, &c.WorkerID, &c.ClientID, &c.AnonSex, &c.AnonPopulation, &c.At, &c.Channel,
+		&c.Place, &comm, &c.Notes, &c.Version, &c.CreatedAt, &voided, &c.VoidedBy, &c.VoidReason)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(comm), &c.Commodities); err != nil {
+		return nil, fmt.Errorf("contact commodities: %w", err)
+	}
+	c.At, c.CreatedAt, c.VoidedAt = c.At.UTC(), c.CreatedAt.UTC(), timePtr(voided)
+	return &c, nil
+}
+
+func (tx *Tx) findContact(ctx context.Context, id string, p caunoi.Permission) (*caunoi.Contact, error) {
+	var q query
+	q.add("SELECT ", contactCols, " FROM contacts k WHERE k.id = ", q.arg(id), " AND ")
+	if err := q.scope(tx.actor, p, "k.org_path"); err != nil {
+		return nil, err
+	}
+	c, err := scanContact(tx.QueryRowContext(ctx, q.String(), q.args...))
+	if err != nil {
+		return nil, notFound(err, "contact")
+	}
+	return c, nil
+}
+
+// FindContacts lists contacts in scope, newest first.
+func (s *ContactService) FindContacts(ctx context.Context, f caunoi.ContactFilter) ([]*caunoi.Contact, int, error) {
+	a, err := caunoi.Require(ctx, caunoi.PermClientRead)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []*caunoi.Contact
+	var total int
+	err = s.db.inTx(ctx, false, func(tx *Tx) error {
+		var w query
+		w.add(" FROM contacts k WHERE ")
+		if err := w.scope(a, caunoi.PermClientRead, "k.org_path"); err != nil {
+			return err
+		}
+		w.add(" AND k.voided_at IS NULL")
+		if f.OrgID != "" {
+			o, err := tx.findOrg(ctx, f.OrgID, caunoi.PermClientRead)
+			if err != nil {
+				return err
+			}
+			w.add(" AND k.org_path >= ", w.arg(o.Path), " AND k.org_path < ", w.arg(pathEnd(o.Path)))
+		}
+		if f.WorkerID != "" {
+			w.add(" AND k.worker_id = ", w.arg(f.WorkerID))
+		}
+		if f.ClientID != "" {
+			w.add(" AND k.client_id = ", w.arg(f.ClientID))
+		}
+		if f.From != nil {
+			w.add(" AND k.at >= ", w.arg(f.From.UTC()))
+		}
+		if f.To != nil {
+			w.add(" AND k.at < ", w.arg(f.To.UTC()))
+		}
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+w.String(), w.args...).Scan(&total); err != nil {
+			return fmt.Errorf("count contacts: %w", err)
+		}
+		q := query{args: w.args}
+		q.add("SELECT ", contactCols, w.String(), " ORDER BY k.at DESC, k.id DESC")
+		q.page(f.Page)
+		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return fmt.Errorf("find contacts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanContact(rows)
+			if err != nil {
+				return fmt.Errorf("scan contact: %w", err)
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, total, err
+}
+
+// CreateContact records a contact by the actor; a repeated id is applied once.
+func (s *ContactService) CreateContact(ctx context.Context, c *caunoi.Contact) error {
+	a, err := caunoi.Require(ctx, caunoi.PermContactWrite)
+	if err != nil {
+		return err
+	}
+	if !a.System || c.WorkerID == "" {
+		c.WorkerID = a.UserID
+	}
+	if err := c.Validate(s.db.Now()); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, true, func(tx *Tx) error {
+		if existing, err := tx.findContact(ctx, c.ID, caunoi.PermClientRead); err == nil {
+			*c = *existing
+			return nil
+		}
+		o, err := tx.findOrg(ctx, c.OrgID, caunoi.PermContactWrite)
+		if err != nil {
+			if caunoi.ErrorCode(err) == caunoi.ENOTFOUND {
+				return caunoi.Invalid(caunoi.FieldError{Field: "org_id", Key: "err.org.not_in_scope"})
+			}
+			return err
+		}
+		if c.ClientID != "" {
+			cl, err := tx.findClient(ctx, c.ClientID, caunoi.PermClientRead)
+			if err != nil || cl.Voided() {
+				return caunoi.Invalid(caunoi.FieldError{Field: "client_id", Key: "err.contact.client_unknown"})
+			}
+			c.AnonSex, c.AnonPopulation = "", ""
+		}
+		if c.Commodities == nil {
+			c.Commodities = map[string]int{}
+		}
+		comm, err := json.Marshal(c.Commodities)
+		if err != nil {
+			return fmt.Errorf("contact commodities: %w", err)
+		}
+		c.OrgPath, c.Version, c.CreatedAt, c.At = o.Path, 1, tx.now, c.At.UTC().Truncate(time.Second)
+		res, err := tx.ExecContext(ctx, `INSERT INTO contacts (id, org_id, org_path, worker_id, client_id, anon_sex, anon_population, at, channel, place,
+			commodities, notes, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING`,
+			c.ID, c.OrgID, c.OrgPath, c.WorkerID, nullStr(c.ClientID), c.AnonSex, c.AnonPopulation, c.At, c.Channel, c.Place,
+			string(comm), c.Notes, c.Version, c.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("insert contact: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return caunoi.Errorf(caunoi.ECONFLICT, "err.id.taken", nil)
+		}
+		return tx.audit(caunoi.ActionCreate, "contact", c.ID, c.OrgPath, nil, c, "")
+	})
+}
+
+// VoidContact voids a contact with a reason.
+func (s *ContactService) VoidContact(ctx context.Context, id string, version int, reason string) (*caunoi.Contact, error) {
+	if _, err := caunoi.Require(ctx, caunoi.PermContactWrite); err != nil {
+		return nil, err
+	}
+	if err := caunoi.ValidateVoidReason(reason); err != nil {
+		return nil, err
+	}
+	var out *caunoi.Contact
+	err := s.db.inTx(ctx, true, func(tx *Tx) error {
+		old, err := tx.findContact(ctx, id, caunoi.PermContactWrite)
+		if err != nil {
+			return err
+		}
+		if old.Voided() {
+			return caunoi.Errorf(caunoi.ECONFLICT, "err.voided", nil)
+		}
+		if old.Version != version {
+			return caunoi.Stale()
+		}
+		next := *old
+		now := tx.now
+		next.Version, next.VoidedAt, next.VoidedBy, next.VoidReason = old.Version+1, &now, tx.actor.Username, reason
+		res, err := tx.ExecContext(ctx, `UPDATE contacts SET voided_at = $1, voided_by = $2, void_reason = $3, version = $4 WHERE id = $5 AND version = $6`,
+			now, next.VoidedBy, reason, next.Version, id, old.Version)
+		if err != nil {
+			return fmt.Errorf("void contact: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return caunoi.Stale()
+		}
+		out = &next
+		return tx.audit(caunoi.ActionVoid, "contact", id, old.OrgPath, old, next, reason)
+	})
+	return out, err
+}

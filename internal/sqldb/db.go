@@ -1,0 +1,197 @@
+// Package sqldb implements the services of package caunoi over
+// database/sql, for SQLite (modernc.org/sqlite) and PostgreSQL (pgx). One
+// SQL text serves both wherever they agree; both bind parameters as $1…$N.
+//
+// Every method scopes its queries by the actor in the context, and every
+// write appends to the audit trail in the same transaction.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+)
+
+// Dialect names a database kind.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// sqlitePragmas are set on every SQLite connection: WAL so readers never
+// wait for the writer, a busy timeout instead of immediate errors, foreign
+// keys enforced, and times stored in SQLite's own text format.
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_time_format=sqlite"
+
+// DB is an open database with separate pools for reading and writing (on
+// SQLite the writer is a single connection, so writers queue instead of
+// failing; on PostgreSQL both are the same pool).
+type DB struct {
+	Dialect Dialect
+	// Now returns the current time; tests may replace it.
+	Now func() time.Time
+
+	url   string
+	file  string // SQLite file
+	read  *sql.DB
+	write *sql.DB
+}
+
+// Open opens the database named by a URL: "sqlite:PATH" (or a path ending
+// in .db) or "postgres://…". It does not migrate.
+func Open(ctx context.Context, dbURL string) (*DB, error) {
+	db := &DB{url: dbURL, Now: time.Now}
+	switch {
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		db.Dialect = Postgres
+		pool, err := sql.Open("pgx", dbURL)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
+		pool.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db.read, db.write = pool, pool
+	case strings.HasPrefix(dbURL, "sqlite:"), strings.HasSuffix(dbURL, ".db"):
+		db.Dialect = SQLite
+		db.file = strings.TrimPrefix(dbURL, "sqlite:")
+		if db.file == "" {
+			return nil, errors.New("open sqlite: no file named")
+		}
+		if dir := filepath.Dir(db.file); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("open sqlite: %w", err)
+			}
+		}
+		base := "file:" + (&url.URL{Path: db.file}).EscapedPath() + "?" + sqlitePragmas
+		w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		r, err := sql.Open("sqlite", base+"&mode=ro")
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		r.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
+		r.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
+		db.read, db.write = r, w
+	default:
+		return nil, fmt.Errorf("open: unknown database URL %q: use sqlite:FILE or postgres://…", redactURL(dbURL))
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.write.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", db.Dialect, err)
+	}
+	return db, nil
+}
+
+// redactURL hides a password in a database URL.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// WriteDB returns the pool for writes (used by the session store).
+func (db *DB) WriteDB() *sql.DB { return db.write }
+
+// ReadDB returns the pool for reads.
+func (db *DB) ReadDB() *sql.DB { return db.read }
+
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.Dialect))
+	if err != nil {
+		return nil, err
+	}
+	d := goose.DialectSQLite3
+	if db.Dialect == Postgres {
+		d = goose.DialectPostgres
+	}
+	return goose.NewProvider(d, db.write, sub)
+}
+
+// Migrate applies every pending migration.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.provider()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// MigrationVersion returns the version of the newest applied migration.
+func (db *DB) MigrationVersion(ctx context.Context) (int64, error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, fmt.Errorf("migration version: %w", err)
+	}
+	v, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("migration version: %w", err)
+	}
+	return v, nil
+}
+
+// Backup writes a consistent copy of the database to dest while it is in
+// use: SQLite with VACUUM INTO, PostgreSQL with pg_dump (custom format).
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("backup: %s already exists", dest)
+	}
+	switch db.Dialect {
+	case SQLite:
+		if _, err := db.write.ExecContext(ctx, "VACUUM INTO $1", dest); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+		return nil
+	default:
+		bin, err := exec.LookPath("pg_dump")
+		if err != nil {
+			return fmt.Errorf("backup: pg_dump is not installed (apt-get install postgresql-client): %w", err)
+		}
+		cmd := exec.CommandContext(ctx, bin, "--format=custom", "--file="+dest, "--dbname="+db.url)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("backup: pg_dump: %w: %s", err, strings.TrimSpace(string(out)))
+		}
+		return nil
+	}
+}

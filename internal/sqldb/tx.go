@@ -1,0 +1,226 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"caunoi"
+)
+
+// Tx is a transaction with a fixed "now" and the actor who opened it.
+type Tx struct {
+	*sql.Tx
+	db    *DB
+	now   time.Time
+	actor *caunoi.Actor
+}
+
+// begin opens a transaction on the write pool (write) or the read pool.
+// Every transaction, even a read, needs an actor in the context.
+func (db *DB) begin(ctx context.Context, write bool) (*Tx, error) {
+	a, err := caunoi.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pool := db.read
+	var opts *sql.TxOptions
+	if write {
+		pool = db.write
+	} else if db.Dialect == Postgres {
+		opts = &sql.TxOptions{ReadOnly: true}
+	}
+	tx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: a}, nil
+}
+
+// inTx runs fn in a transaction and commits it when fn returns nil.
+func (db *DB) inTx(ctx context.Context, write bool, fn func(tx *Tx) error) error {
+	tx, err := db.begin(ctx, write)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// audit appends an entry to the audit trail inside the transaction. before
+// and after are marshalled to JSON; nil leaves them empty.
+func (tx *Tx) audit(action, entity, entityID, orgPath string, before, after any, reason string) error {
+	b, err := jsonOrNil(before)
+	if err != nil {
+		return err
+	}
+	af, err := jsonOrNil(after)
+	if err != nil {
+		return err
+	}
+	name := tx.actor.Username
+	_, err = tx.Exec(`INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, org_path, before, after, reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		caunoi.NewID(), tx.now, tx.actor.UserID, name, action, entity, entityID, orgPath, b, af, reason)
+	if err != nil {
+		return fmt.Errorf("audit %s %s: %w", action, entity, err)
+	}
+	return nil
+}
+
+func jsonOrNil(v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	return string(b), nil
+}
+
+// query builds an SQL text with numbered parameters.
+type query struct {
+	sb   strings.Builder
+	args []any
+}
+
+// arg adds a parameter and returns its placeholder.
+func (q *query) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+// add appends SQL text.
+func (q *query) add(s ...string) *query {
+	for _, x := range s {
+		q.sb.WriteString(x)
+	}
+	return q
+}
+
+func (q *query) String() string { return q.sb.String() }
+
+// scope appends a predicate that keeps rows whose path column lies in the
+// actor's subtrees for p. A path "/a/b/" covers every path that starts
+// with it; the test is a range so an index serves it on both databases.
+// An actor without p anywhere gets EFORBIDDEN.
+func (q *query) scope(a *caunoi.Actor, p caunoi.Permission, col string) error {
+	if a.System {
+		q.add("1=1")
+		return nil
+	}
+	paths := a.ScopePaths(p)
+	if len(paths) == 0 {
+		return caunoi.Forbidden()
+	}
+	q.add("(")
+	for i, path := range paths {
+		if i > 0 {
+			q.add(" OR ")
+		}
+		q.add("(", col, " >= ", q.arg(path), " AND ", col, " < ", q.arg(pathEnd(path)), ")")
+	}
+	q.add(")")
+	return nil
+}
+
+// pathEnd returns the least string greater than every path that starts
+// with path (which ends in "/"): "/a/b/" → "/a/b0".
+func pathEnd(path string) string {
+	return path[:len(path)-1] + string(rune(path[len(path)-1]+1))
+}
+
+// page appends ORDER BY-free LIMIT and OFFSET.
+func (q *query) page(p caunoi.Page) {
+	p = p.Normalize()
+	q.add(" LIMIT ", q.arg(p.Limit), " OFFSET ", q.arg(p.Offset))
+}
+
+// likeArg returns a LIKE pattern for a substring, escaping wildcards.
+func likeArg(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+// notFound maps sql.ErrNoRows to ENOTFOUND for the kind of record.
+func notFound(err error, kind string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return caunoi.NotFound(kind)
+	}
+	return err
+}
+
+// nullTime turns a *time.Time into a parameter.
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+// timePtr turns a scanned sql.NullTime into a *time.Time.
+func timePtr(nt sql.NullTime) *time.Time {
+	if !nt.Valid {
+		return nil
+	}
+	t := nt.Time.UTC()
+	return &t
+}
+
+// dateParam turns a date into a parameter: midnight UTC.
+func dateParam(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return d
+}
+
+// nullStr returns nil for "" so that a nullable reference stays NULL.
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// joinList stores a list as ",a,b," so that membership is LIKE '%,a,%'.
+func joinList[T ~string](xs []T) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = string(x)
+	}
+	return "," + strings.Join(parts, ",") + ","
+}
+
+// splitList reads a list stored by joinList.
+func splitList[T ~string](s string) []T {
+	s = strings.Trim(s, ",")
+	if s == "" {
+		return []T{}
+	}
+	parts := strings.Split(s, ",")
+	out := make([]T, len(parts))
+	for i, p := range parts {
+		out[i] = T(p)
+	}
+	return out
+}
+
+// upper upper-cases ASCII letters, for codes such as the UIC.
+func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
