@@ -76,3 +76,9 @@ func ValidateVoidReason(reason string) error {
 	}
 	return nil
 }
+
+// Today returns today's date in Vietnam, at midnight UTC as dates are stored.
+func Today() time.Time {
+	n := time.Now().In(Zone)
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"caunoi"
@@ -131,9 +132,14 @@ func (s *ContactService) CreateContact(ctx context.Context, c *caunoi.Contact) e
 			}
 			return err
 		}
+		if err := tx.checkWorker(ctx, c.WorkerID, o.Path); err != nil {
+			return err
+		}
 		if c.ClientID != "" {
 			cl, err := tx.findClient(ctx, c.ClientID, caunoi.PermClientRead)
-			if err != nil || cl.Voided() {
+			// The client must belong to the contact's organisation, to one
+			// above it or to one below it: not to a neighbouring group.
+			if err != nil || cl.Voided() || !(strings.HasPrefix(cl.OrgPath, o.Path) || strings.HasPrefix(o.Path, cl.OrgPath)) {
 				return caunoi.Invalid(caunoi.FieldError{Field: "client_id", Key: "err.contact.client_unknown"})
 			}
 			c.AnonSex, c.AnonPopulation = "", ""
@@ -158,6 +164,26 @@ func (s *ContactService) CreateContact(ctx context.Context, c *caunoi.Contact) e
 		}
 		return tx.audit(caunoi.ActionCreate, "contact", c.ID, c.OrgPath, nil, c, "")
 	})
+}
+
+// checkWorker checks that the worker of a contact is a user who holds
+// contact.write on the organisation at path. A signed-in actor records its
+// own contacts, which findOrg already checked; the system (demo data,
+// imports) may name another worker.
+func (tx *Tx) checkWorker(ctx context.Context, workerID, path string) error {
+	if !tx.actor.System {
+		return nil
+	}
+	grants, err := grantsOf(ctx, tx, workerID)
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		if g.Role.Has(caunoi.PermContactWrite) && strings.HasPrefix(path, g.OrgPath) {
+			return nil
+		}
+	}
+	return caunoi.Invalid(caunoi.FieldError{Field: "worker_id", Key: "err.contact.worker"})
 }
 
 // VoidContact voids a contact with a reason.

@@ -188,10 +188,63 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		if err != nil {
 			return fmt.Errorf("backup: pg_dump is not installed (apt-get install postgresql-client): %w", err)
 		}
-		cmd := exec.CommandContext(ctx, bin, "--format=custom", "--file="+dest, "--dbname="+db.url)
+		conn, password, schemas, err := pgDumpConn(db.url)
+		if err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+		args := []string{"--format=custom", "--file=" + dest, "--dbname=" + conn}
+		for _, s := range schemas {
+			args = append(args, "--schema="+s)
+		}
+		cmd := exec.CommandContext(ctx, bin, args...)
+		if password != "" {
+			cmd.Env = append(os.Environ(), "PGPASSWORD="+password)
+		}
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("backup: pg_dump: %w: %s", err, strings.TrimSpace(string(out)))
 		}
 		return nil
 	}
+}
+
+// libpqParams are the URL parameters pg_dump (libpq) understands; pgx takes
+// any other parameter as a setting of the session, which libpq refuses.
+var libpqParams = map[string]bool{
+	"host": true, "hostaddr": true, "port": true, "dbname": true, "user": true, "passfile": true,
+	"channel_binding": true, "connect_timeout": true, "client_encoding": true, "options": true,
+	"application_name": true, "fallback_application_name": true, "keepalives": true, "keepalives_idle": true,
+	"keepalives_interval": true, "keepalives_count": true, "tcp_user_timeout": true, "sslmode": true,
+	"sslnegotiation": true, "sslcompression": true, "sslcert": true, "sslkey": true, "sslpassword": true,
+	"sslcertmode": true, "sslrootcert": true, "sslcrl": true, "sslcrldir": true, "sslsni": true,
+	"requirepeer": true, "ssl_min_protocol_version": true, "ssl_max_protocol_version": true,
+	"krbsrvname": true, "gsslib": true, "gssencmode": true, "gssdelegation": true, "service": true,
+	"target_session_attrs": true, "load_balance_hosts": true,
+}
+
+// pgDumpConn turns the pgx URL of the database into what pg_dump needs: a
+// URL with libpq's parameters only and without the password (which goes
+// to PGPASSWORD, so that it does not show in the process list), and the
+// schemas of search_path, the only ones dumped when it is set.
+func pgDumpConn(dbURL string) (conn, password string, schemas []string, err error) {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return "", "", nil, fmt.Errorf("database URL: %w", err)
+	}
+	if u.User != nil {
+		password, _ = u.User.Password()
+		u.User = url.User(u.User.Username())
+	}
+	q := u.Query()
+	for _, s := range strings.Split(q.Get("search_path"), ",") {
+		if s = strings.TrimSpace(s); s != "" && !strings.HasPrefix(s, "$") {
+			schemas = append(schemas, s)
+		}
+	}
+	for k := range q {
+		if !libpqParams[k] {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), password, schemas, nil
 }

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"net/http"
+
+	"caunoi"
+)
+
+// Rule says who may call a route. A route without a rule does not start:
+// build panics, and the authorization test fails.
+type Rule struct {
+	// Public routes need no sign-in.
+	Public bool
+	// SignedIn routes need any signed-in actor.
+	SignedIn bool
+	// Perm routes need the actor to hold the permission on some
+	// organisation; storage then scopes what they see.
+	Perm caunoi.Permission
+}
+
+// Valid reports whether the rule says something.
+func (r Rule) Valid() bool { return r.Public || r.SignedIn || r.Perm != "" }
+
+// Route is one line of the route table.
+type Route struct {
+	Method  string
+	Path    string
+	Rule    Rule
+	Handler http.HandlerFunc
+}
+
+// API reports whether the route belongs to the JSON API.
+func (r Route) API() bool { return len(r.Path) >= 8 && r.Path[:8] == "/api/v1/" }
+
+var (
+	public   = Rule{Public: true}
+	signedIn = Rule{SignedIn: true}
+)
+
+func perm(p caunoi.Permission) Rule { return Rule{Perm: p} }
+
+// routeTable is the whole route table: pages, then the JSON API.
+func (s *Server) routeTable() []Route {
+	a := s.API
+	return []Route{
+		// Public.
+		{"GET", "/healthz", public, s.healthz},
+		{"GET", "/static/", public, s.static},
+		{"GET", "/login", public, s.loginForm},
+		{"POST", "/login", public, s.login},
+		{"POST", "/lang", public, s.setLang},
+
+		// Signed in.
+		{"GET", "/{$}", signedIn, s.home},
+		{"POST", "/logout", signedIn, s.logout},
+		{"GET", "/account", perm(caunoi.PermTokenOwn), s.account},
+		{"POST", "/account/password", signedIn, s.changePassword},
+		{"POST", "/account/tokens", perm(caunoi.PermTokenOwn), s.createToken},
+		{"POST", "/account/tokens/{id}/revoke", perm(caunoi.PermTokenOwn), s.revokeToken},
+
+		{"GET", "/orgs", perm(caunoi.PermOrgRead), s.orgList},
+		{"GET", "/orgs/new", perm(caunoi.PermOrgWrite), s.orgNew},
+		{"POST", "/orgs", perm(caunoi.PermOrgWrite), s.orgCreate},
+		{"GET", "/orgs/{id}", perm(caunoi.PermOrgRead), s.orgShow},
+		{"GET", "/orgs/{id}/edit", perm(caunoi.PermOrgWrite), s.orgEdit},
+		{"POST", "/orgs/{id}", perm(caunoi.PermOrgWrite), s.orgUpdate},
+		{"POST", "/orgs/{id}/void", perm(caunoi.PermOrgWrite), s.orgVoid},
+
+		{"GET", "/users", perm(caunoi.PermUserRead), s.userList},
+		{"GET", "/users/new", perm(caunoi.PermUserWrite), s.userNew},
+		{"POST", "/users", perm(caunoi.PermUserWrite), s.userCreate},
+		{"GET", "/users/{id}", perm(caunoi.PermUserRead), s.userShow},
+		{"POST", "/users/{id}", perm(caunoi.PermUserWrite), s.userUpdate},
+		{"POST", "/users/{id}/grants", perm(caunoi.PermUserWrite), s.userGrant},
+		{"POST", "/users/{id}/grants/remove", perm(caunoi.PermUserWrite), s.userUngrant},
+		{"POST", "/users/{id}/password", perm(caunoi.PermUserWrite), s.userPassword},
+		{"POST", "/users/{id}/revoke-sessions", perm(caunoi.PermUserWrite), s.userRevokeSessions},
+
+		{"GET", "/audit", perm(caunoi.PermAuditRead), s.auditList},
+
+		{"GET", "/admin-units", perm(caunoi.PermUnitRead), s.unitList},
+		{"GET", "/admin-units/import", perm(caunoi.PermUnitWrite), s.unitImportForm},
+		{"POST", "/admin-units/import", perm(caunoi.PermUnitWrite), s.unitImport},
+
+		{"GET", "/clients", perm(caunoi.PermClientRead), s.clientList},
+		{"GET", "/clients/{id}", perm(caunoi.PermClientRead), s.clientShow},
+		{"GET", "/contacts", perm(caunoi.PermClientRead), s.contactList},
+
+		// JSON API.
+		{"GET", "/api/v1/openapi.json", public, a.OpenAPI},
+		{"GET", "/api/v1/me", signedIn, a.Me},
+		{"GET", "/api/v1/orgs", perm(caunoi.PermOrgRead), a.ListOrgs},
+		{"POST", "/api/v1/orgs", perm(caunoi.PermOrgWrite), a.CreateOrg},
+		{"GET", "/api/v1/orgs/{id}", perm(caunoi.PermOrgRead), a.GetOrg},
+		{"PATCH", "/api/v1/orgs/{id}", perm(caunoi.PermOrgWrite), a.UpdateOrg},
+		{"POST", "/api/v1/orgs/{id}/void", perm(caunoi.PermOrgWrite), a.VoidOrg},
+		{"GET", "/api/v1/admin-units", perm(caunoi.PermUnitRead), a.ListAdminUnits},
+		{"GET", "/api/v1/admin-units/{code}", perm(caunoi.PermUnitRead), a.GetAdminUnit},
+		{"GET", "/api/v1/users", perm(caunoi.PermUserRead), a.ListUsers},
+		{"POST", "/api/v1/users", perm(caunoi.PermUserWrite), a.CreateUser},
+		{"GET", "/api/v1/users/{id}", perm(caunoi.PermUserRead), a.GetUser},
+		{"PATCH", "/api/v1/users/{id}", perm(caunoi.PermUserWrite), a.UpdateUser},
+		{"POST", "/api/v1/users/{id}/grants", perm(caunoi.PermUserWrite), a.AddGrant},
+		{"POST", "/api/v1/users/{id}/grants/remove", perm(caunoi.PermUserWrite), a.RemoveGrant},
+		{"GET", "/api/v1/audit", perm(caunoi.PermAuditRead), a.ListAudit},
+		{"GET", "/api/v1/clients", perm(caunoi.PermClientRead), a.ListClients},
+		{"POST", "/api/v1/clients", perm(caunoi.PermClientWrite), a.CreateClient},
+		{"GET", "/api/v1/clients/{id}", perm(caunoi.PermClientRead), a.GetClient},
+		{"PATCH", "/api/v1/clients/{id}", perm(caunoi.PermClientWrite), a.UpdateClient},
+		{"POST", "/api/v1/clients/{id}/void", perm(caunoi.PermClientWrite), a.VoidClient},
+		{"GET", "/api/v1/contacts", perm(caunoi.PermClientRead), a.ListContacts},
+		{"POST", "/api/v1/contacts", perm(caunoi.PermContactWrite), a.CreateContact},
+		{"POST", "/api/v1/contacts/{id}/void", perm(caunoi.PermContactWrite), a.VoidContact},
+		{"GET", "/api/v1/tokens", perm(caunoi.PermTokenOwn), a.ListTokens},
+		{"POST", "/api/v1/tokens", perm(caunoi.PermTokenOwn), a.CreateToken},
+		{"POST", "/api/v1/tokens/{id}/revoke", perm(caunoi.PermTokenOwn), a.RevokeToken},
+	}
+}

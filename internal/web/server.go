@@ -1,0 +1,136 @@
+// Package web serves Cầu Nối: the server-rendered pages, the JSON API of
+// package api under /api/v1, the static files and /healthz. routes.go holds
+// the whole route table with the authorization rule of every route.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"caunoi"
+	"caunoi/internal/api"
+	"caunoi/internal/i18n"
+	"caunoi/internal/sqldb"
+)
+
+//go:embed all:templates static
+var assets embed.FS
+
+// Server holds what the handlers need.
+type Server struct {
+	DB       *sqldb.DB
+	Orgs     caunoi.OrgService
+	Units    caunoi.AdminUnitService
+	Users    caunoi.UserService
+	Audit    caunoi.AuditService
+	Clients  caunoi.ClientService
+	Contacts caunoi.ContactService
+	Cat      *i18n.Catalogue
+	Sessions *scs.SessionManager
+	Log      *slog.Logger
+	API      *api.API
+	// TLS is true when the server is reached over HTTPS (directly or
+	// behind a proxy that terminates TLS): cookies are then Secure.
+	TLS bool
+
+	logins    *limiter // failed logins per username
+	loginIPs  *limiter // failed logins per address (offices share one)
+	pages     map[string]*template.Template
+	routes    []Route
+	handler   http.Handler
+	staticSum map[string]string
+}
+
+// Config configures a server.
+type Config struct {
+	DB  *sqldb.DB
+	Log *slog.Logger
+	TLS bool
+}
+
+// New returns a server over the database.
+func New(cfg Config) (*Server, error) {
+	db := cfg.DB
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	sm := scs.New()
+	sm.Store = sqldb.NewSessionStore(db)
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = 2 * time.Hour
+	sm.Cookie.Name = "caunoi_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.TLS
+	sm.Cookie.Path = "/"
+	s := &Server{
+		DB:       db,
+		Orgs:     sqldb.NewOrgService(db),
+		Units:    sqldb.NewAdminUnitService(db),
+		Users:    sqldb.NewUserService(db),
+		Audit:    sqldb.NewAuditService(db),
+		Clients:  sqldb.NewClientService(db),
+		Contacts: sqldb.NewContactService(db),
+		Cat:      cat,
+		Sessions: sm,
+		Log:      log,
+		TLS:      cfg.TLS,
+		logins:   newLimiter(5, 15*time.Minute),
+		loginIPs: newLimiter(30, 15*time.Minute),
+	}
+	s.API = &api.API{
+		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
+		Cat: cat, Log: log,
+	}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.routes = s.routeTable()
+	s.handler = s.build()
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes returns the route table (for the authorization test and the API
+// document test).
+func (s *Server) Routes() []Route { return s.routes }
+
+// staticFS returns the embedded static folder.
+func staticFS() fs.FS {
+	sub, err := fs.Sub(assets, "static")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// Cleanup removes expired sessions every interval until ctx ends.
+func (s *Server) Cleanup(ctx context.Context, every time.Duration) {
+	store := s.Sessions.Store.(*sqldb.SessionStore)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := store.DeleteExpired(ctx); err != nil {
+				s.Log.Error("session cleanup", "err", err)
+			}
+		}
+	}
+}
