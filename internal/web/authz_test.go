@@ -24,8 +24,8 @@ var roleUsers = []string{"admin", "cuc.canbo", "quangninh.canbo", "songbien.truo
 type actorFixture struct {
 	username string
 	actor    *caunoi.Actor
-	cookie   string // session cookie, for pages
-	token    string // API token, for /api/v1
+	cookie   string            // session cookie, for pages
+	token    string            // API token, for /api/v1
 	in       map[string]string // path parameter → an id inside the user's scope
 }
 
