@@ -20,8 +20,8 @@ const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 const MaxFormBody = 10 << 20
 
 // build wires the route table into a mux with the middleware around it:
-// recovery and logging, security headers, cross-origin protection, the
-// session, the actor, and each route's rule.
+// recovery and logging, security headers, the session, cross-origin
+// protection, the actor, and each route's rule.
 func (s *Server) build() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
@@ -33,10 +33,10 @@ func (s *Server) build() http.Handler {
 	mux.HandleFunc("/", s.notFound)
 	var h http.Handler = mux
 	h = s.withActor(h)
-	h = s.Sessions.LoadAndSave(h)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	h = cop.Handler(h)
+	h = s.Sessions.LoadAndSave(h)
 	h = s.headers(h)
 	h = s.recoverAndLog(h)
 	return h
@@ -165,7 +165,8 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 			if v := recover(); v != nil {
 				s.Log.Error("panic", "route", r.Pattern, "panic", fmt.Sprint(v))
 				if sw.status == 0 {
-					s.fail(sw, r, fmt.Errorf("panic: %v", v))
+					// Outside the session: a plain page, in Vietnamese.
+					http.Error(sw, s.Cat.For("").T("err.internal"), http.StatusInternalServerError)
 				}
 			}
 			pattern := r.Pattern
