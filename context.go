@@ -32,7 +32,7 @@ type Permission string
 // The permissions.
 const (
 	PermOrgRead      Permission = "org.read"         // see organisations of the subtree
-	PermOrgWrite     Permission = "org.write"        // create, edit and void organisations below one's own
+	PermOrgWrite     Permission = "org.write"        // create and edit organisations of the subtree; void those below one's own
 	PermUserRead     Permission = "user.read"        // see users holding roles in the subtree
 	PermUserWrite    Permission = "user.write"       // create users and grant roles in the subtree
 	PermAuditRead    Permission = "audit.read"       // read the audit trail of the subtree

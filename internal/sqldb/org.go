@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"caunoi"
 )
@@ -246,7 +247,9 @@ func (s *OrgService) VoidOrg(ctx context.Context, id string, version int, reason
 		if old.Version != version {
 			return caunoi.Stale()
 		}
-		if old.ParentID == "" {
+		// An organisation is voided from above: an officer cannot void the
+		// organisation their own role stands on.
+		if old.ParentID == "" || !tx.actor.CanAt(caunoi.PermOrgWrite, parentPath(old.Path)) {
 			return caunoi.Forbidden()
 		}
 		var children int
@@ -271,4 +274,10 @@ func (s *OrgService) VoidOrg(ctx context.Context, id string, version int, reason
 		return tx.audit(caunoi.ActionVoid, "org", id, old.Path, old, next, reason)
 	})
 	return o, err
+}
+
+// parentPath returns the path of an organisation's parent: "/a/b/" → "/a/".
+func parentPath(path string) string {
+	trimmed := strings.TrimSuffix(path, "/")
+	return trimmed[:strings.LastIndex(trimmed, "/")+1]
 }

@@ -499,6 +499,9 @@ func (s *UserService) Authenticate(ctx context.Context, username, password strin
 		return nil, 0, bad
 	}
 	a, err := s.actor(ctx, id, epoch)
+	if caunoi.ErrorCode(err) == caunoi.EUNAUTHORIZED {
+		return nil, 0, bad // no live role left: say no more than for a wrong password
+	}
 	if err != nil {
 		return nil, 0, err
 	}
