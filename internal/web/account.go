@@ -40,8 +40,8 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 
 // changePassword changes one's own password and keeps this session.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil))
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	a := caunoi.ActorFromContext(r.Context())
@@ -77,8 +77,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 
 // createToken makes an API token and shows its secret once.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil))
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	days := map[string]int{"30": 30, "90": 90, "365": 365}[r.PostForm.Get("days")]

@@ -87,8 +87,8 @@ func (s *Server) unitImport(w http.ResponseWriter, r *http.Request) {
 			s.formError(w, r, "admin_units_import", p, caunoi.Invalid(caunoi.FieldError{Field: "file", Key: "err.file.too_large", Args: map[string]any{"Max": "5 MB"}}))
 			return
 		}
-		if err := r.ParseForm(); err != nil {
-			s.fail(w, r, caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil))
+		if err := parseForm(r); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 	}

@@ -25,8 +25,8 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 // login checks the username and password, with rate limiting per username
 // and per address, and starts a new session.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil))
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	username := strings.ToLower(strings.TrimSpace(r.PostForm.Get("username")))
@@ -89,8 +89,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 
 // setLang switches the language of the interface.
 func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil))
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	s.Sessions.Put(r.Context(), "lang", i18n.Lang(r.PostForm.Get("lang")))

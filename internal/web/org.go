@@ -162,8 +162,8 @@ func orgFromForm(f url.Values, o *caunoi.Organisation) error {
 
 // orgCreate creates an organisation from the form.
 func (s *Server) orgCreate(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil))
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	f := r.PostForm
@@ -210,8 +210,8 @@ func (s *Server) orgEdit(w http.ResponseWriter, r *http.Request) {
 
 // orgUpdate saves the organisation form; a stale version is refused.
 func (s *Server) orgUpdate(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil))
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	id := r.PathValue("id")
@@ -241,8 +241,8 @@ func (s *Server) orgUpdate(w http.ResponseWriter, r *http.Request) {
 
 // orgVoid voids an organisation with the reason given.
 func (s *Server) orgVoid(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil))
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	id := r.PathValue("id")

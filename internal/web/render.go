@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -178,6 +179,18 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flashKey s
 		s.Sessions.Put(r.Context(), "flash", flashKey)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// parseForm reads a posted form; a body over the limit is ETOOLARGE.
+func parseForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return caunoi.Errorf(caunoi.ETOOLARGE, "err.body.too_large", map[string]any{"Max": "10 MB"})
+		}
+		return caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil)
+	}
+	return nil
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -64,8 +64,8 @@ func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
 
 // userCreate creates a user with one role.
 func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil))
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	f := r.PostForm
@@ -107,8 +107,8 @@ func (s *Server) userShow(w http.ResponseWriter, r *http.Request) {
 // userAction runs a change on a user and shows the user again: with the
 // error's message when it fails.
 func (s *Server) userAction(w http.ResponseWriter, r *http.Request, do func(id string) error) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, caunoi.Errorf(caunoi.EINVALID, "err.form.unreadable", nil))
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	id := r.PathValue("id")

@@ -238,6 +238,33 @@ func TestPagesAndSessions(t *testing.T) {
 			}
 		})
 
+		t.Run("bad input to pages", func(t *testing.T) {
+			c := &client{t: t, srv: srv}
+			c.login("khanhhoa.canbo", demo.Password)
+			big := url.Values{"name": {strings.Repeat("x", web.MaxFormBody)}}
+			res := c.post("/orgs", big)
+			if res.Code != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body.String(), "Dữ liệu gửi lên quá lớn") {
+				t.Errorf("oversized form: %d", res.Code)
+			}
+			// An invalid form is shown again with what to fix, and nothing is stored.
+			orgs := sqldb.NewOrgService(db)
+			sys := caunoi.NewContextWithActor(context.Background(), caunoi.SystemActor())
+			_, before, _ := orgs.FindOrgs(sys, caunoi.OrgFilter{})
+			kh, _, _ := orgs.FindOrgs(sys, caunoi.OrgFilter{Query: "Chi cục PCTNXH Khánh Hòa"})
+			res = c.post("/orgs", url.Values{"parent_id": {kh[0].ID}, "kind": {"group"}, "name": {""}, "founded": {"31/02/2020"}})
+			body := res.Body.String()
+			if res.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "Ngày không hợp lệ") {
+				t.Errorf("invalid form: %d", res.Code)
+			}
+			res = c.post("/orgs", url.Values{"parent_id": {kh[0].ID}, "kind": {"group"}, "name": {""}})
+			if body := res.Body.String(); res.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "Không được để trống") || !strings.Contains(body, "Loại nhóm") {
+				t.Errorf("invalid form: %d", res.Code)
+			}
+			if _, after, _ := orgs.FindOrgs(sys, caunoi.OrgFilter{}); after != before {
+				t.Errorf("an invalid form stored something: %d → %d organisations", before, after)
+			}
+		})
+
 		t.Run("healthz", func(t *testing.T) {
 			res := (&client{t: t, srv: srv}).get("/healthz")
 			var h struct {
