@@ -165,11 +165,8 @@ func (s *ClientService) UpdateClient(ctx context.Context, id string, u caunoi.Cl
 		if err != nil {
 			return err
 		}
-		if old.Voided() {
-			return caunoi.Errorf(caunoi.ECONFLICT, "err.voided", nil)
-		}
-		if old.Version != u.Version {
-			return caunoi.Stale()
+		if err := checkChangeable(old.Voiding, old.Version, u.Version); err != nil {
+			return err
 		}
 		next := *old
 		u.Apply(&next)
@@ -177,15 +174,12 @@ func (s *ClientService) UpdateClient(ctx context.Context, id string, u caunoi.Cl
 			return err
 		}
 		next.Version, next.UpdatedAt = old.Version+1, tx.now
-		res, err := tx.ExecContext(ctx, `UPDATE clients SET nickname = $1, nickname_search = $2, birth_year = $3, sex = $4, populations = $5, uic = $6,
-			residence = $7, status = $8, version = $9, updated_at = $10 WHERE id = $11 AND version = $12`,
+		err = tx.execVersioned(ctx, "update client", `UPDATE clients SET nickname = $1, nickname_search = $2, birth_year = $3, sex = $4,
+			populations = $5, uic = $6, residence = $7, status = $8, version = $9, updated_at = $10 WHERE id = $11 AND version = $12`,
 			next.Nickname, caunoi.Fold(next.Nickname), next.BirthYear, next.Sex, joinList(next.Populations), next.UIC,
 			next.Residence, next.Status, next.Version, next.UpdatedAt, id, old.Version)
 		if err != nil {
-			return fmt.Errorf("update client: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return caunoi.Stale()
+			return err
 		}
 		out = &next
 		return tx.audit(caunoi.ActionUpdate, "client", id, old.OrgPath, old, next, "")
@@ -207,23 +201,14 @@ func (s *ClientService) VoidClient(ctx context.Context, id string, version int, 
 		if err != nil {
 			return err
 		}
-		if old.Voided() {
-			return caunoi.Errorf(caunoi.ECONFLICT, "err.voided", nil)
-		}
-		if old.Version != version {
-			return caunoi.Stale()
+		if err := checkChangeable(old.Voiding, old.Version, version); err != nil {
+			return err
 		}
 		next := *old
-		now := tx.now
-		next.Version, next.UpdatedAt, next.VoidedAt, next.VoidedBy, next.VoidReason = old.Version+1, now, &now, tx.actor.Username, reason
-		res, err := tx.ExecContext(ctx, `UPDATE clients SET voided_at = $1, voided_by = $2, void_reason = $3, version = $4, updated_at = $5 WHERE id = $6 AND version = $7`,
-			now, next.VoidedBy, reason, next.Version, now, id, old.Version)
-		if err != nil {
-			return fmt.Errorf("void client: %w", err)
+		if next.Voiding, err = tx.voidRow(ctx, "clients", id, version, reason); err != nil {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return caunoi.Stale()
-		}
+		next.Version, next.UpdatedAt = old.Version+1, tx.now
 		out = &next
 		return tx.audit(caunoi.ActionVoid, "client", id, old.OrgPath, old, next, reason)
 	})

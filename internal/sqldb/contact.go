@@ -153,7 +153,8 @@ func (s *ContactService) CreateContact(ctx context.Context, c *caunoi.Contact) e
 		}
 		c.OrgPath, c.Version, c.CreatedAt, c.At = o.Path, 1, tx.now, c.At.UTC().Truncate(time.Second)
 		res, err := tx.ExecContext(ctx, `INSERT INTO contacts (id, org_id, org_path, worker_id, client_id, anon_sex, anon_population, at, channel, place,
-			commodities, notes, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING`,
+			commodities, notes, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+			ON CONFLICT (id) DO NOTHING`,
 			c.ID, c.OrgID, c.OrgPath, c.WorkerID, nullStr(c.ClientID), c.AnonSex, c.AnonPopulation, c.At, c.Channel, c.Place,
 			string(comm), c.Notes, c.Version, c.CreatedAt)
 		if err != nil {
@@ -200,23 +201,14 @@ func (s *ContactService) VoidContact(ctx context.Context, id string, version int
 		if err != nil {
 			return err
 		}
-		if old.Voided() {
-			return caunoi.Errorf(caunoi.ECONFLICT, "err.voided", nil)
-		}
-		if old.Version != version {
-			return caunoi.Stale()
+		if err := checkChangeable(old.Voiding, old.Version, version); err != nil {
+			return err
 		}
 		next := *old
-		now := tx.now
-		next.Version, next.VoidedAt, next.VoidedBy, next.VoidReason = old.Version+1, &now, tx.actor.Username, reason
-		res, err := tx.ExecContext(ctx, `UPDATE contacts SET voided_at = $1, voided_by = $2, void_reason = $3, version = $4 WHERE id = $5 AND version = $6`,
-			now, next.VoidedBy, reason, next.Version, id, old.Version)
-		if err != nil {
-			return fmt.Errorf("void contact: %w", err)
+		if next.Voiding, err = tx.voidRow(ctx, "contacts", id, version, reason); err != nil {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return caunoi.Stale()
-		}
+		next.Version = old.Version + 1
 		out = &next
 		return tx.audit(caunoi.ActionVoid, "contact", id, old.OrgPath, old, next, reason)
 	})

@@ -196,11 +196,8 @@ func (s *OrgService) UpdateOrg(ctx context.Context, id string, u caunoi.OrgUpdat
 		if err != nil {
 			return err
 		}
-		if old.Voided() {
-			return caunoi.Errorf(caunoi.ECONFLICT, "err.voided", nil)
-		}
-		if old.Version != u.Version {
-			return caunoi.Stale()
+		if err := checkChangeable(old.Voiding, old.Version, u.Version); err != nil {
+			return err
 		}
 		next := *old
 		u.Apply(&next)
@@ -211,15 +208,12 @@ func (s *OrgService) UpdateOrg(ctx context.Context, id string, u caunoi.OrgUpdat
 			return err
 		}
 		next.Version, next.UpdatedAt = old.Version+1, tx.now
-		res, err := tx.ExecContext(ctx, `UPDATE orgs SET name = $1, name_search = $2, group_kind = $3, admin_unit_code = $4, models = $5, founded = $6,
-			version = $7, updated_at = $8 WHERE id = $9 AND version = $10`,
+		err = tx.execVersioned(ctx, "update org", `UPDATE orgs SET name = $1, name_search = $2, group_kind = $3, admin_unit_code = $4,
+			models = $5, founded = $6, version = $7, updated_at = $8 WHERE id = $9 AND version = $10`,
 			next.Name, caunoi.Fold(next.Name), next.GroupKind, nullStr(next.AdminUnitCode), joinList(next.Models), dateParam(next.Founded),
 			next.Version, next.UpdatedAt, id, old.Version)
 		if err != nil {
-			return fmt.Errorf("update org: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return caunoi.Stale()
+			return err
 		}
 		o = &next
 		return tx.audit(caunoi.ActionUpdate, "org", id, next.Path, old, next, "")
@@ -241,11 +235,8 @@ func (s *OrgService) VoidOrg(ctx context.Context, id string, version int, reason
 		if err != nil {
 			return err
 		}
-		if old.Voided() {
-			return caunoi.Errorf(caunoi.ECONFLICT, "err.voided", nil)
-		}
-		if old.Version != version {
-			return caunoi.Stale()
+		if err := checkChangeable(old.Voiding, old.Version, version); err != nil {
+			return err
 		}
 		// An organisation is voided from above: an officer cannot void the
 		// organisation their own role stands on.
@@ -260,16 +251,10 @@ func (s *OrgService) VoidOrg(ctx context.Context, id string, version int, reason
 			return caunoi.Errorf(caunoi.ECONFLICT, "err.org.has_children", map[string]any{"Count": children})
 		}
 		next := *old
-		now := tx.now
-		next.Version, next.UpdatedAt, next.VoidedAt, next.VoidedBy, next.VoidReason = old.Version+1, now, &now, tx.actor.Username, reason
-		res, err := tx.ExecContext(ctx, `UPDATE orgs SET voided_at = $1, voided_by = $2, void_reason = $3, version = $4, updated_at = $5 WHERE id = $6 AND version = $7`,
-			now, next.VoidedBy, reason, next.Version, now, id, old.Version)
-		if err != nil {
-			return fmt.Errorf("void org: %w", err)
+		if next.Voiding, err = tx.voidRow(ctx, "orgs", id, version, reason); err != nil {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return caunoi.Stale()
-		}
+		next.Version, next.UpdatedAt = old.Version+1, tx.now
 		o = &next
 		return tx.audit(caunoi.ActionVoid, "org", id, old.Path, old, next, reason)
 	})

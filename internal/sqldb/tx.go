@@ -224,3 +224,44 @@ func splitList[T ~string](s string) []T {
 
 // upper upper-cases ASCII letters, for codes such as the UIC.
 func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
+// checkChangeable refuses a change to a voided record, or one made against
+// a version other than the stored one.
+func checkChangeable(v caunoi.Voiding, stored, seen int) error {
+	if v.Voided() {
+		return caunoi.Errorf(caunoi.ECONFLICT, "err.voided", nil)
+	}
+	if stored != seen {
+		return caunoi.Stale()
+	}
+	return nil
+}
+
+// execVersioned runs an UPDATE whose WHERE clause ends in "AND version =
+// $n": when no row matched, someone changed the record first.
+func (tx *Tx) execVersioned(ctx context.Context, what, q string, args ...any) error {
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return caunoi.Stale()
+	}
+	return nil
+}
+
+// voidable names the tables whose rows are voided, never deleted.
+var voidable = map[string]bool{"orgs": true, "clients": true, "contacts": true}
+
+// voidRow marks the row void with the actor, the reason and tx.now, and
+// returns the Voiding stored; version is the version the user saw.
+func (tx *Tx) voidRow(ctx context.Context, table, id string, version int, reason string) (caunoi.Voiding, error) {
+	if !voidable[table] {
+		return caunoi.Voiding{}, fmt.Errorf("void: %s is not voidable", table)
+	}
+	now := tx.now
+	v := caunoi.Voiding{VoidedAt: &now, VoidedBy: tx.actor.Username, VoidReason: reason}
+	err := tx.execVersioned(ctx, "void "+table, `UPDATE `+table+` SET voided_at = $1, voided_by = $2, void_reason = $3,
+		version = $4, updated_at = $1 WHERE id = $5 AND version = $6`, now, v.VoidedBy, reason, version+1, id, version)
+	return v, err
+}

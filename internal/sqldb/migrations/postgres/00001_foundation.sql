@@ -133,6 +133,7 @@ CREATE TABLE contacts (
     notes            TEXT NOT NULL DEFAULT '',
     version          INTEGER NOT NULL DEFAULT 1,
     created_at       TIMESTAMPTZ NOT NULL,
+    updated_at       TIMESTAMPTZ NOT NULL,
     voided_at        TIMESTAMPTZ,
     voided_by        TEXT NOT NULL DEFAULT '',
     void_reason      TEXT NOT NULL DEFAULT ''

@@ -132,6 +132,7 @@ CREATE TABLE contacts (
     notes            TEXT NOT NULL DEFAULT '',
     version          INTEGER NOT NULL DEFAULT 1,
     created_at       DATETIME NOT NULL,
+    updated_at       DATETIME NOT NULL,
     voided_at        DATETIME,
     voided_by        TEXT NOT NULL DEFAULT '',
     void_reason      TEXT NOT NULL DEFAULT ''
