@@ -71,6 +71,9 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 // WriteError answers an error as JSON, translated. Internal errors are
 // logged here (without request data) and shown as a generic message.
 func (a *API) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil {
+		return // the client went away
+	}
 	status := httperr.Status(err)
 	if status == http.StatusInternalServerError && a.Log != nil {
 		a.Log.Error("api", "route", r.Pattern, "err", err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -37,14 +38,34 @@ func (s *Server) build() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	h = cop.Handler(h)
 	h = s.Sessions.LoadAndSave(h)
+	h = s.sessionless(h, mux)
 	h = s.headers(h)
 	h = s.recoverAndLog(h)
 	return h
 }
 
+// sessionless sends static files and /healthz straight to the mux: they
+// need no session and no user, so they cost no database query.
+func (s *Server) sessionless(next, mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && (strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz") {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// routeKey holds, in a request's context, where guard writes the route
+// that served it, for the request log.
+type routeKey struct{}
+
 // guard enforces a route's rule before its handler runs.
 func (s *Server) guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+			*p = rt.Method + " " + rt.Path
+		}
 		if !rt.Rule.Public {
 			a := caunoi.ActorFromContext(r.Context())
 			if a == nil {
@@ -161,19 +182,17 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		route := "-"
+		r = r.WithContext(context.WithValue(r.Context(), routeKey{}, &route))
 		defer func() {
 			if v := recover(); v != nil {
-				s.Log.Error("panic", "route", r.Pattern, "panic", fmt.Sprint(v))
+				s.Log.Error("panic", "route", route, "panic", fmt.Sprint(v))
 				if sw.status == 0 {
 					// Outside the session: a plain page, in Vietnamese.
 					http.Error(sw, s.Cat.For("").T("err.internal"), http.StatusInternalServerError)
 				}
 			}
-			pattern := r.Pattern
-			if pattern == "" {
-				pattern = "-"
-			}
-			s.Log.Info("request", "method", r.Method, "route", pattern, "status", sw.status, "ms", time.Since(start).Milliseconds())
+			s.Log.Info("request", "method", r.Method, "route", route, "status", sw.status, "ms", time.Since(start).Milliseconds())
 		}()
 		next.ServeHTTP(sw, r)
 	})

@@ -143,6 +143,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // fail answers an error: JSON under /api/, else the error page, with the
 // status of package httperr and a translated message.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil {
+		return // the client went away: nobody is left to answer, nothing to log
+	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		s.API.WriteError(w, r, err)
 		return
