@@ -67,17 +67,7 @@ func (s *Server) nav(r *http.Request, a *caunoi.Actor) []navItem {
 }
 
 var funcs = template.FuncMap{
-	"can": func(a *caunoi.Actor, p string) bool { return a.Can(caunoi.Permission(p)) },
-	"join": func(xs any, sep string) string {
-		switch v := xs.(type) {
-		case []string:
-			return strings.Join(v, sep)
-		default:
-			return fmt.Sprint(v)
-		}
-	},
-	"add":    func(a, b int) int { return a + b },
-	"sub":    func(a, b int) int { return a - b },
+	"can":    func(a *caunoi.Actor, p string) bool { return a.Can(caunoi.Permission(p)) },
 	"deref":  func(t *time.Time) time.Time { return derefTime(t) },
 	"string": func(v any) string { return fmt.Sprint(v) },
 	"int64":  func(n int) int64 { return int64(n) },

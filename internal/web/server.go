@@ -40,12 +40,11 @@ type Server struct {
 	// behind a proxy that terminates TLS): cookies are then Secure.
 	TLS bool
 
-	logins    *limiter // failed logins per username
-	loginIPs  *limiter // failed logins per address (offices share one)
-	pages     map[string]*template.Template
-	routes    []Route
-	handler   http.Handler
-	staticSum map[string]string
+	logins   *limiter // failed logins per username
+	loginIPs *limiter // failed logins per address (offices share one)
+	pages    map[string]*template.Template
+	routes   []Route
+	handler  http.Handler
 }
 
 // Config configures a server.
