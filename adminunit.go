@@ -79,6 +79,7 @@ type RowError struct {
 type ImportResult struct {
 	Rows     int        `json:"rows"`     // data rows read
 	Imported int        `json:"imported"` // rows stored (new or changed)
+	Skipped  int        `json:"skipped"`  // rows stored by an earlier import of the same file
 	Errors   []RowError `json:"errors"`   // every bad row
 }
 

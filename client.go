@@ -37,6 +37,60 @@ var ClientStatuses = []string{"active", "exited", "moved", "relapsed", "deceased
 
 var uicRE = regexp.MustCompile(`^[A-Z0-9]{6,20}$`)
 
+// phoneRE accepts a Vietnamese phone number as people type it.
+var phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 .\-]{7,16}[0-9]$`)
+
+// idNumberRE accepts an identity card (9 or 12 digits) or a passport number.
+var idNumberRE = regexp.MustCompile(`^[A-Za-z0-9 \-]{6,20}$`)
+
+// Membership is a client's membership of a group: peer groups and clubs
+// count their members.
+type Membership struct {
+	ID       string     `json:"id"`
+	ClientID string     `json:"client_id"`
+	OrgID    string     `json:"org_id"`
+	OrgName  string     `json:"org_name,omitempty"`
+	Role     string     `json:"role"`
+	JoinedOn Date       `json:"joined_on"`
+	LeftOn   *time.Time `json:"left_on,omitempty"`
+}
+
+// MembershipRoles are the roles a member holds in a group.
+var MembershipRoles = []string{"member", "peer_educator", "leader"}
+
+// ConsentPurposes are what a client may agree to, each on its own.
+var ConsentPurposes = []string{"services", "referral_sharing", "follow_up_contact"}
+
+// Consent is a client's agreement to one purpose, from a day until
+// withdrawn.
+type Consent struct {
+	ID          string     `json:"id"`
+	ClientID    string     `json:"client_id"`
+	Purpose     string     `json:"purpose"`
+	GivenOn     Date       `json:"given_on"`
+	RecordedBy  string     `json:"recorded_by"`
+	WithdrawnOn *time.Time `json:"withdrawn_on,omitempty"`
+	WithdrawnBy string     `json:"withdrawn_by,omitempty"`
+}
+
+// Active reports whether the consent holds now.
+func (c Consent) Active() bool { return c.WithdrawnOn == nil }
+
+// StatusChange is one line of a client's status history.
+type StatusChange struct {
+	Status    string `json:"status"`
+	ChangedOn Date   `json:"changed_on"`
+	Note      string `json:"note,omitempty"`
+	ChangedBy string `json:"changed_by"`
+}
+
+// UICMatch tells whether a UIC is already known: the clients in the
+// actor's scope, and only how many elsewhere, never who they are.
+type UICMatch struct {
+	InScope   []*Client `json:"in_scope"`
+	Elsewhere int       `json:"elsewhere"`
+}
+
 // Client is a pseudonymous person served by a group: a nickname, birth
 // year, sex, populations and a unique identifier code are enough.
 type Client struct {
@@ -49,11 +103,20 @@ type Client struct {
 	Populations []Population `json:"populations"`
 	UIC         string       `json:"uic,omitempty"`
 	Residence   string       `json:"residence"`
-	Status      string       `json:"status"`
-	Version     int          `json:"version"`
-	CreatedBy   string       `json:"created_by,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	// Identifying fields: optional, encrypted at rest, shown only on the
+	// client's own page (an audited read).
+	LegalName string `json:"legal_name,omitempty"`
+	Phone     string `json:"phone,omitempty"`
+	IDNumber  string `json:"id_number,omitempty"`
+	// Loaded with the client's page only.
+	Memberships   []Membership   `json:"memberships,omitempty"`
+	Consents      []Consent      `json:"consents,omitempty"`
+	StatusHistory []StatusChange `json:"status_history,omitempty"`
+	Status        string         `json:"status"`
+	Version       int            `json:"version"`
+	CreatedBy     string         `json:"created_by,omitempty"`
+	CreatedAt     time.Time      `json:"created_at"`
+	UpdatedAt     time.Time      `json:"updated_at"`
 	Voiding
 }
 
@@ -75,6 +138,10 @@ func (c *Client) Validate(now time.Time) error {
 	slices.Sort(c.Populations)
 	c.Populations = slices.Compact(c.Populations)
 	v.Check(c.UIC == "" || uicRE.MatchString(c.UIC), "uic", "err.client.uic", nil)
+	c.LegalName, c.Phone, c.IDNumber = strings.TrimSpace(c.LegalName), strings.TrimSpace(c.Phone), strings.TrimSpace(c.IDNumber)
+	v.Check(len([]rune(c.LegalName)) <= 100, "legal_name", "err.field.too_long", map[string]any{"Max": 100})
+	v.Check(c.Phone == "" || phoneRE.MatchString(c.Phone), "phone", "err.client.phone", nil)
+	v.Check(c.IDNumber == "" || idNumberRE.MatchString(c.IDNumber), "id_number", "err.client.id_number", nil)
 	if c.Residence == "" {
 		c.Residence = "local"
 	}
@@ -104,7 +171,10 @@ type ClientUpdate struct {
 	Populations *[]Population `json:"populations,omitempty"`
 	UIC         *string       `json:"uic,omitempty"`
 	Residence   *string       `json:"residence,omitempty"`
-	Status      *string       `json:"status,omitempty"`
+	Status      *string       `json:"status,omitempty"` // from today; ChangeStatus sets another day and a note
+	LegalName   *string       `json:"legal_name,omitempty"`
+	Phone       *string       `json:"phone,omitempty"`
+	IDNumber    *string       `json:"id_number,omitempty"`
 }
 
 // Apply copies the set fields onto c.
@@ -130,6 +200,15 @@ func (u ClientUpdate) Apply(c *Client) {
 	if u.Status != nil {
 		c.Status = *u.Status
 	}
+	if u.LegalName != nil {
+		c.LegalName = *u.LegalName
+	}
+	if u.Phone != nil {
+		c.Phone = *u.Phone
+	}
+	if u.IDNumber != nil {
+		c.IDNumber = *u.IDNumber
+	}
 }
 
 // ClientService manages clients. Client-level rows need client.read on the
@@ -148,4 +227,24 @@ type ClientService interface {
 	UpdateClient(ctx context.Context, id string, u ClientUpdate) (*Client, error)
 	// VoidClient voids a client record entered by mistake, with a reason.
 	VoidClient(ctx context.Context, id string, version int, reason string) (*Client, error)
+
+	// FindClientsByIdentifier finds clients in scope whose phone or
+	// identity number (kind "phone" or "id_number") is exactly value,
+	// through the keyed blind index: nothing else is searchable.
+	FindClientsByIdentifier(ctx context.Context, kind, value string) ([]*Client, error)
+	// MatchUIC looks for clients with the same UIC in every province,
+	// through a keyed hash: it returns those in the actor's scope and only
+	// the number of the others.
+	MatchUIC(ctx context.Context, uic string) (*UICMatch, error)
+	// ChangeStatus sets a client's status from a day, with a note, and
+	// keeps the history.
+	ChangeStatus(ctx context.Context, id string, version int, change StatusChange) (*Client, error)
+	// RecordConsent records a client's consent to a purpose.
+	RecordConsent(ctx context.Context, c *Consent) error
+	// WithdrawConsent records the withdrawal of a consent on a day.
+	WithdrawConsent(ctx context.Context, consentID string, on time.Time) (*Consent, error)
+	// AddMembership makes a client a member of a group in scope.
+	AddMembership(ctx context.Context, m *Membership) error
+	// EndMembership records the day a member left.
+	EndMembership(ctx context.Context, membershipID string, on time.Time) (*Membership, error)
 }

@@ -25,7 +25,9 @@ type Contact struct {
 	AnonPopulation Population     `json:"anon_population,omitempty"`
 	At             time.Time      `json:"at"`
 	Channel        string         `json:"channel"`
+	PlaceID        string         `json:"place_id,omitempty"`
 	Place          string         `json:"place,omitempty"`
+	Topics         []string       `json:"topics,omitempty"`
 	Commodities    map[string]int `json:"commodities,omitempty"`
 	Notes          string         `json:"notes,omitempty"`
 	Version        int            `json:"version"`
@@ -49,10 +51,12 @@ func (c *Contact) Validate(now time.Time) error {
 		v.Check(slices.Contains(Sexes, c.AnonSex), "anon_sex", "err.contact.anon_needs_sex", nil)
 		v.Check(slices.Contains(Populations, c.AnonPopulation), "anon_population", "err.contact.anon_needs_population", nil)
 	}
-	for k, n := range c.Commodities {
-		v.Check(slices.Contains(Commodities, k), "commodities", "err.field.choice", nil)
-		v.Check(n >= 0 && n <= 100000, "commodities", "err.contact.quantity", nil)
+	checkCommodities(&v, c.Commodities)
+	for _, t := range c.Topics {
+		v.Check(slices.Contains(Topics, t), "topics", "err.field.choice", nil)
 	}
+	slices.Sort(c.Topics)
+	c.Topics = slices.Compact(c.Topics)
 	v.Check(len([]rune(c.Place)) <= 200, "place", "err.field.too_long", map[string]any{"Max": 200})
 	v.Check(len([]rune(c.Notes)) <= 2000, "notes", "err.field.too_long", map[string]any{"Max": 2000})
 	return v.Err()
@@ -60,10 +64,12 @@ func (c *Contact) Validate(now time.Time) error {
 
 // ContactFilter selects contacts.
 type ContactFilter struct {
-	OrgID    string
-	WorkerID string
-	ClientID string
-	From, To *time.Time
+	OrgID      string
+	WorkerID   string
+	ClientID   string
+	PlaceID    string
+	Population Population // the client's, or the anonymous person's
+	From, To   *time.Time
 	Page
 }
 

@@ -547,3 +547,45 @@ test('the server logged no errors or panics', () => {
   const bad = server.log().split('\n').filter((l) => /level=ERROR|panic/i.test(l));
   assert.deepEqual(bad, []);
 });
+
+// A peer educator on the street records a contact on a 360 px phone: the
+// form opens with now, her group and "in person"; she taps a recent
+// client, types a number of condoms and a topic, and saves. The contact is
+// in the list afterwards, and the form is ready for the next one.
+test('a peer educator records a contact on a 360 px phone', { timeout: TEST_TIMEOUT }, async () => {
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    const problems = watch(page);
+    await login(page, 'songbien.dongdang');
+    await page.goto('/contacts');
+    const before = await page.locator('main').textContent();
+    const res = await clickAndWait(page, page.locator('a[href="/contacts/new"]').first());
+    assert.equal(res.status(), 200);
+    await checkLayout(page, '/contacts/new');
+    // Sensible defaults: now, in person.
+    assert.ok(await page.locator('input[name=date]').inputValue(), 'the date is filled in');
+    assert.ok(await page.locator('input[name=time]').inputValue(), 'the time is filled in');
+    assert.ok(await page.locator('form.capture input[type=radio][name=channel][value=in_person]').isChecked(), 'in person by default');
+    // The first recent client, one tap.
+    const first = page.locator('.choices input[name=client_id]:not([value=""])').first();
+    const clientID = await first.getAttribute('value');
+    await first.check();
+    await page.locator('input[name=qty_condom]').fill('12');
+    await page.locator('input[name=topics][value=hiv_sti]').check();
+    const saved = await clickAndWait(page, page.locator('form.capture button.primary'));
+    assert.equal(saved.status(), 200);
+    assert.match(pathOf(page.url()), /^\/contacts\/new/);
+    assert.match(await page.locator('.flash').textContent(), /Đã ghi lượt tiếp cận/);
+    await checkLayout(page, '/contacts/new after saving');
+    // The contact is in the list, once, with its condoms.
+    await page.goto('/contacts?mine=1');
+    const list = page.locator(`main li:has(a[href="/clients/${clientID}"])`).first();
+    await list.waitFor();
+    assert.match(await list.textContent(), /Bao cao su: 12/);
+    assert.notEqual(await page.locator('main').textContent(), before);
+    assert.deepEqual(problems, []);
+  } finally {
+    await ctx.close();
+  }
+});

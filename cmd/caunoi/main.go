@@ -98,20 +98,39 @@ func defaultDB() string {
 	return "sqlite:" + filepath.Join(env("CAUNOI_DATA", "data"), "caunoi.db")
 }
 
-// newFlags makes a flag set with the --db flag every command has.
-func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	db := fs.String("db", env("CAUNOI_DB", defaultDB()), "database: sqlite:FILE or postgres://… (env CAUNOI_DB)")
-	return fs, db
+// dbFlags are the flags every command has: the database and its keys.
+type dbFlags struct {
+	url, keys string
+	stdout    io.Writer
 }
 
-// open opens and migrates the database and loads the shipped provinces.
-func open(ctx context.Context, dbURL string) (*sqldb.DB, error) {
-	db, err := sqldb.Open(ctx, dbURL)
+// newFlags makes a flag set with the --db and --keys flags.
+func newFlags(name string, stdout, stderr io.Writer) (*flag.FlagSet, *dbFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	d := &dbFlags{stdout: stdout}
+	fs.StringVar(&d.url, "db", env("CAUNOI_DB", defaultDB()), "database: sqlite:FILE or postgres://… (env CAUNOI_DB)")
+	fs.StringVar(&d.keys, "keys", env("CAUNOI_KEYS_FILE", filepath.Join(env("CAUNOI_DATA", "data"), "keys")),
+		"file of the keys that encrypt identifying fields, made on first start; CAUNOI_KEYS holds them instead (env CAUNOI_KEYS_FILE)")
+	return fs, d
+}
+
+// open opens and migrates the database, loads the shipped provinces and
+// the keys (making them on first start).
+func open(ctx context.Context, d *dbFlags) (*sqldb.DB, error) {
+	db, err := sqldb.Open(ctx, d.url)
 	if err != nil {
 		return nil, err
 	}
+	keys, created, err := secure.LoadKeyring(d.keys, true)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if created {
+		fmt.Fprintf(d.stdout, "Made new encryption keys in %s: back this file up apart from the database; without it no legal name, phone or identity number can be read.\n", d.keys)
+	}
+	db.Keys = keys
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -124,17 +143,22 @@ func open(ctx context.Context, dbURL string) (*sqldb.DB, error) {
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, dbURL := newFlags("serve", stderr)
+	fs, dbf := newFlags("serve", stdout, stderr)
 	addr := fs.String("addr", env("CAUNOI_ADDR", "127.0.0.1:8080"), "address to listen on (env CAUNOI_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the demo data first if the database is empty")
 	certFile := fs.String("tls-cert", env("CAUNOI_TLS_CERT", ""), "TLS certificate file (env CAUNOI_TLS_CERT)")
 	keyFile := fs.String("tls-key", env("CAUNOI_TLS_KEY", ""), "TLS key file (env CAUNOI_TLS_KEY)")
+	uicSpec := fs.String("uic-formula", env("CAUNOI_UIC_FORMULA", caunoi.DefaultUICFormula), "formula of unique identifier codes, e.g. M2F2Y4S1 (env CAUNOI_UIC_FORMULA)")
 	behindTLS := fs.Bool("behind-tls-proxy", env("CAUNOI_BEHIND_TLS_PROXY", "") != "", "a proxy in front terminates TLS: mark cookies Secure (env CAUNOI_BEHIND_TLS_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	uic, err := caunoi.ParseUICFormula(*uicSpec)
+	if err != nil {
+		return fmt.Errorf("--uic-formula: %w", describe(err))
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	db, err := open(ctx, *dbURL)
+	db, err := open(ctx, dbf)
 	if err != nil {
 		return err
 	}
@@ -147,7 +171,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		printLogins(stdout, sum)
 	}
 	tls := *certFile != "" && *keyFile != ""
-	srv, err := web.New(web.Config{DB: db, Log: log, TLS: tls || *behindTLS})
+	srv, err := web.New(web.Config{DB: db, Log: log, TLS: tls || *behindTLS, UIC: uic})
 	if err != nil {
 		return err
 	}
@@ -188,11 +212,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, dbURL := newFlags("migrate", stderr)
+	fs, dbf := newFlags("migrate", stdout, stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := open(ctx, *dbURL)
+	db, err := open(ctx, dbf)
 	if err != nil {
 		return err
 	}
@@ -206,7 +230,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs, dbURL := newFlags("user add", stderr)
+	fs, dbf := newFlags("user add", stdout, stderr)
 	username := fs.String("username", "", "username (lower-case letters, digits, dots)")
 	name := fs.String("name", "", "full name")
 	role := fs.String("role", "", "role: "+rolesList())
@@ -216,7 +240,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := open(ctx, *dbURL)
+	db, err := open(ctx, dbf)
 	if err != nil {
 		return err
 	}
@@ -293,11 +317,11 @@ func describe(err error) error {
 }
 
 func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, dbURL := newFlags("demo", stderr)
+	fs, dbf := newFlags("demo", stdout, stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := open(ctx, *dbURL)
+	db, err := open(ctx, dbf)
 	if err != nil {
 		return err
 	}
@@ -320,7 +344,7 @@ func loadDemo(ctx context.Context, db *sqldb.DB) (*demo.Summary, error) {
 }
 
 func printLogins(w io.Writer, sum *demo.Summary) {
-	fmt.Fprintf(w, "Demo data: %d organisations, %d clients, %d contacts.\n", sum.Orgs, sum.Clients, sum.Contacts)
+	fmt.Fprintf(w, "Demo data: %d organisations, %d clients, %d contacts, %d group activities.\n", sum.Orgs, sum.Clients, sum.Contacts, sum.Activities)
 	if len(sum.Logins) == 0 {
 		return
 	}
@@ -331,12 +355,12 @@ func printLogins(w io.Writer, sum *demo.Summary) {
 }
 
 func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, dbURL := newFlags("backup", stderr)
+	fs, dbf := newFlags("backup", stdout, stderr)
 	out := fs.String("out", "", "file to write (default: caunoi-YYYYMMDD-HHMMSS.db or .dump in the data folder)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := sqldb.Open(ctx, *dbURL)
+	db, err := sqldb.Open(ctx, dbf.url)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func TestServeDemo(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "c.db")}, nil, pw, io.Discard)
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "c.db"), "--keys", filepath.Join(dir, "keys")}, nil, pw, io.Discard)
 		pw.Close()
 	}()
 	var out strings.Builder
@@ -100,6 +100,7 @@ func TestServeDemo(t *testing.T) {
 func TestUserAdd(t *testing.T) {
 	dir := t.TempDir()
 	dbArg := "sqlite:" + filepath.Join(dir, "c.db")
+	t.Setenv("CAUNOI_KEYS_FILE", filepath.Join(dir, "keys"))
 	ctx := context.Background()
 	if err := run(ctx, []string{"demo", "--db", dbArg}, nil, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"caunoi"
 	"caunoi/internal/httperr"
@@ -25,14 +26,17 @@ const MaxBody = 1 << 20
 
 // API holds the services the handlers call.
 type API struct {
-	Orgs     caunoi.OrgService
-	Units    caunoi.AdminUnitService
-	Users    caunoi.UserService
-	Audit    caunoi.AuditService
-	Clients  caunoi.ClientService
-	Contacts caunoi.ContactService
-	Cat      *i18n.Catalogue
-	Log      *slog.Logger
+	Orgs       caunoi.OrgService
+	Units      caunoi.AdminUnitService
+	Users      caunoi.UserService
+	Audit      caunoi.AuditService
+	Clients    caunoi.ClientService
+	Contacts   caunoi.ContactService
+	Places     caunoi.PlaceService
+	Activities caunoi.ActivityService
+	UIC        caunoi.UICFormula
+	Cat        *i18n.Catalogue
+	Log        *slog.Logger
 }
 
 // ErrorBody is the JSON body of every error answer.
@@ -112,6 +116,24 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return caunoi.Errorf(caunoi.EINVALID, "err.json.malformed", nil)
 	}
 	return nil
+}
+
+// bodyDay reads the day of the body field name, sent as a string
+// (yyyy-mm-dd, or dd/mm/yyyy), at midnight UTC as days are stored. It
+// records a field error, naming the field, when the day is missing or
+// cannot be read. A body does not use caunoi.Date for days: its errors
+// cannot say which field was wrong.
+func bodyDay(v *caunoi.Validator, name, s string) time.Time {
+	if strings.TrimSpace(s) == "" {
+		v.Add(name, "err.date.required", nil)
+		return time.Time{}
+	}
+	d, ok := caunoi.ParseDate(s)
+	if !ok {
+		v.Add(name, "err.date.format", nil)
+		return time.Time{}
+	}
+	return d
 }
 
 // page reads ?offset= and ?limit=.

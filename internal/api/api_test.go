@@ -39,13 +39,15 @@ func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 	sys := caunoi.NewContextWithActor(ctx, caunoi.SystemActor())
 	cat := i18n.MustLoad()
 	f := &fixture{cat: cat, api: &api.API{
-		Orgs:     sqldb.NewOrgService(db),
-		Units:    sqldb.NewAdminUnitService(db),
-		Users:    sqldb.NewUserService(db),
-		Audit:    sqldb.NewAuditService(db),
-		Clients:  sqldb.NewClientService(db),
-		Contacts: sqldb.NewContactService(db),
-		Cat:      cat,
+		Orgs:       sqldb.NewOrgService(db),
+		Units:      sqldb.NewAdminUnitService(db),
+		Users:      sqldb.NewUserService(db),
+		Audit:      sqldb.NewAuditService(db),
+		Clients:    sqldb.NewClientService(db),
+		Contacts:   sqldb.NewContactService(db),
+		Places:     sqldb.NewPlaceService(db),
+		Activities: sqldb.NewActivityService(db),
+		Cat:        cat,
 	}}
 	mkOrg := func(o *caunoi.Organisation) *caunoi.Organisation {
 		t.Helper()
@@ -539,7 +541,8 @@ func TestOpenAPI(t *testing.T) {
 	if _, ok := doc.Components.SecuritySchemes["bearerAuth"]; !ok {
 		t.Fatal("no bearerAuth security scheme")
 	}
-	for _, name := range []string{"Organisation", "AdminUnit", "User", "Grant", "AuditEntry", "Client", "Contact", "APIToken", "Error", "List"} {
+	for _, name := range []string{"Organisation", "AdminUnit", "User", "Grant", "AuditEntry", "Client", "Contact", "APIToken", "Error", "List",
+		"Place", "Visit", "Activity", "ActivitySummary", "Consent", "Membership", "StatusChange", "UICMatch", "UICFacts", "UICResult"} {
 		if _, ok := doc.Components.Schemas[name]; !ok {
 			t.Errorf("no schema %s", name)
 		}
@@ -551,20 +554,27 @@ func TestOpenAPI(t *testing.T) {
 		codes = append(codes, string(c))
 	}
 	for name, want := range map[string][]string{
-		"OrgKind":      strs(caunoi.OrgKinds),
-		"GroupKind":    strs(caunoi.GroupKinds),
-		"Model":        strs(caunoi.Models),
-		"Role":         strs(caunoi.Roles),
-		"Permission":   strs(caunoi.Permissions),
-		"Population":   strs(caunoi.Populations),
-		"Sex":          caunoi.Sexes,
-		"Residence":    caunoi.Residences,
-		"ClientStatus": caunoi.ClientStatuses,
-		"Channel":      caunoi.Channels,
-		"Commodity":    caunoi.Commodities,
-		"Lang":         caunoi.Languages,
-		"UnitLevel":    {caunoi.LevelProvince, caunoi.LevelCommune},
-		"ErrorCode":    codes,
+		"OrgKind":        strs(caunoi.OrgKinds),
+		"GroupKind":      strs(caunoi.GroupKinds),
+		"Model":          strs(caunoi.Models),
+		"Role":           strs(caunoi.Roles),
+		"Permission":     strs(caunoi.Permissions),
+		"Population":     strs(caunoi.Populations),
+		"Sex":            caunoi.Sexes,
+		"Residence":      caunoi.Residences,
+		"ClientStatus":   caunoi.ClientStatuses,
+		"Channel":        caunoi.Channels,
+		"Commodity":      caunoi.Commodities,
+		"Lang":           caunoi.Languages,
+		"UnitLevel":      {caunoi.LevelProvince, caunoi.LevelCommune},
+		"PlaceKind":      caunoi.PlaceKinds,
+		"PlaceType":      caunoi.PlaceTypes,
+		"VisitPurpose":   caunoi.VisitPurposes,
+		"ActivityKind":   caunoi.ActivityKinds,
+		"Topic":          caunoi.Topics,
+		"ConsentPurpose": caunoi.ConsentPurposes,
+		"MembershipRole": caunoi.MembershipRoles,
+		"ErrorCode":      codes,
 	} {
 		got := slices.Sorted(slices.Values(doc.Components.Schemas[name].Enum))
 		want = slices.Sorted(slices.Values(want))

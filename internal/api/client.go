@@ -37,8 +37,9 @@ func (a *API) ListClients(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, list(clients, total, p))
 }
 
-// GetClient answers GET /api/v1/clients/{id}; the read is written to the
-// audit trail.
+// GetClient answers GET /api/v1/clients/{id} with the client's
+// identifying fields, memberships, consents and status history; the read
+// is written to the audit trail.
 func (a *API) GetClient(w http.ResponseWriter, r *http.Request) {
 	c, err := a.Clients.FindClientByID(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -50,6 +51,9 @@ func (a *API) GetClient(w http.ResponseWriter, r *http.Request) {
 
 // CreateClientRequest is the body of POST /api/v1/clients. ID is optional:
 // a client may send its own UUIDv7 so that a retry is applied once.
+// LegalName, Phone and IDNumber are optional identifying fields: they are
+// encrypted at rest and answered only by GET /api/v1/clients/{id}, never
+// in a list.
 type CreateClientRequest struct {
 	ID          string              `json:"id,omitempty"`
 	OrgID       string              `json:"org_id"`
@@ -60,6 +64,9 @@ type CreateClientRequest struct {
 	UIC         string              `json:"uic,omitempty"`
 	Residence   string              `json:"residence,omitempty"`
 	Status      string              `json:"status,omitempty"`
+	LegalName   string              `json:"legal_name,omitempty"`
+	Phone       string              `json:"phone,omitempty"`
+	IDNumber    string              `json:"id_number,omitempty"`
 }
 
 // CreateClient answers POST /api/v1/clients with 201 and the client.
@@ -70,7 +77,8 @@ func (a *API) CreateClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &caunoi.Client{ID: req.ID, OrgID: req.OrgID, Nickname: req.Nickname, BirthYear: req.BirthYear, Sex: req.Sex,
-		Populations: req.Populations, UIC: req.UIC, Residence: req.Residence, Status: req.Status}
+		Populations: req.Populations, UIC: req.UIC, Residence: req.Residence, Status: req.Status,
+		LegalName: req.LegalName, Phone: req.Phone, IDNumber: req.IDNumber}
 	if err := a.Clients.CreateClient(r.Context(), c); err != nil {
 		a.WriteError(w, r, err)
 		return
@@ -79,7 +87,9 @@ func (a *API) CreateClient(w http.ResponseWriter, r *http.Request) {
 }
 
 // UpdateClientRequest is the body of PATCH /api/v1/clients/{id}: the
-// version read, and the fields to change.
+// version read, and the fields to change. An empty LegalName, Phone or
+// IDNumber erases that field. Status changes from today without a note;
+// POST /api/v1/clients/{id}/status sets another day and a note.
 type UpdateClientRequest struct {
 	Version     int                  `json:"version"`
 	Nickname    *string              `json:"nickname,omitempty"`
@@ -89,6 +99,9 @@ type UpdateClientRequest struct {
 	UIC         *string              `json:"uic,omitempty"`
 	Residence   *string              `json:"residence,omitempty"`
 	Status      *string              `json:"status,omitempty"`
+	LegalName   *string              `json:"legal_name,omitempty"`
+	Phone       *string              `json:"phone,omitempty"`
+	IDNumber    *string              `json:"id_number,omitempty"`
 }
 
 // UpdateClient answers PATCH /api/v1/clients/{id}; 409 on a stale version.
@@ -99,7 +112,8 @@ func (a *API) UpdateClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := a.Clients.UpdateClient(r.Context(), r.PathValue("id"), caunoi.ClientUpdate{Version: req.Version, Nickname: req.Nickname,
-		BirthYear: req.BirthYear, Sex: req.Sex, Populations: req.Populations, UIC: req.UIC, Residence: req.Residence, Status: req.Status})
+		BirthYear: req.BirthYear, Sex: req.Sex, Populations: req.Populations, UIC: req.UIC, Residence: req.Residence, Status: req.Status,
+		LegalName: req.LegalName, Phone: req.Phone, IDNumber: req.IDNumber})
 	if err != nil {
 		a.WriteError(w, r, err)
 		return

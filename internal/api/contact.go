@@ -8,9 +8,10 @@ import (
 )
 
 // ListContacts answers GET
-// /api/v1/contacts?org_id=&worker_id=&client_id=&from=&to=&offset=&limit=,
-// newest first. from and to are days (yyyy-mm-dd) in Vietnam's time zone;
-// both are included.
+// /api/v1/contacts?org_id=&worker_id=&client_id=&place_id=&population=&from=&to=&offset=&limit=,
+// newest first. population is the client's, or the anonymous person's.
+// from and to are days (yyyy-mm-dd) in Vietnam's time zone; both are
+// included.
 func (a *API) ListContacts(w http.ResponseWriter, r *http.Request) {
 	p, err := page(r)
 	if err != nil {
@@ -20,12 +21,14 @@ func (a *API) ListContacts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v caunoi.Validator
 	f := caunoi.ContactFilter{
-		OrgID:    q.Get("org_id"),
-		WorkerID: q.Get("worker_id"),
-		ClientID: q.Get("client_id"),
-		From:     queryDay(&v, q, "from", false),
-		To:       queryDay(&v, q, "to", true),
-		Page:     p,
+		OrgID:      q.Get("org_id"),
+		WorkerID:   q.Get("worker_id"),
+		ClientID:   q.Get("client_id"),
+		PlaceID:    q.Get("place_id"),
+		Population: queryChoice(&v, q, "population", caunoi.Populations),
+		From:       queryDay(&v, q, "from", false),
+		To:         queryDay(&v, q, "to", true),
+		Page:       p,
 	}
 	queryRange(&v, f.From, f.To)
 	if err := v.Err(); err != nil {
@@ -44,7 +47,9 @@ func (a *API) ListContacts(w http.ResponseWriter, r *http.Request) {
 // optional: a phone may send its own UUIDv7 so that a contact recorded
 // offline and sent twice is applied once. Either ClientID, or AnonSex and
 // AnonPopulation for an anonymous person. At is an RFC 3339 time, e.g.
-// "2025-07-01T19:30:00+07:00". The worker is the actor.
+// "2025-07-01T19:30:00+07:00". PlaceID is a mapped place (a hotspot or an
+// establishment), Place a place in words; Topics are what was talked
+// about. The worker is the actor.
 type CreateContactRequest struct {
 	ID             string            `json:"id,omitempty"`
 	OrgID          string            `json:"org_id"`
@@ -53,7 +58,9 @@ type CreateContactRequest struct {
 	AnonPopulation caunoi.Population `json:"anon_population,omitempty"`
 	At             string            `json:"at"`
 	Channel        string            `json:"channel,omitempty"`
+	PlaceID        string            `json:"place_id,omitempty"`
 	Place          string            `json:"place,omitempty"`
+	Topics         []string          `json:"topics,omitempty"`
 	Commodities    map[string]int    `json:"commodities,omitempty"`
 	Notes          string            `json:"notes,omitempty"`
 }
@@ -66,7 +73,7 @@ func (a *API) CreateContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &caunoi.Contact{ID: req.ID, OrgID: req.OrgID, ClientID: req.ClientID, AnonSex: req.AnonSex, AnonPopulation: req.AnonPopulation,
-		Channel: req.Channel, Place: req.Place, Commodities: req.Commodities, Notes: req.Notes}
+		Channel: req.Channel, PlaceID: req.PlaceID, Place: req.Place, Topics: req.Topics, Commodities: req.Commodities, Notes: req.Notes}
 	if req.At != "" {
 		at, err := time.Parse(time.RFC3339, req.At)
 		if err != nil {

@@ -138,6 +138,7 @@ type profile struct {
 	evening  bool // outreach at night (sex work) rather than by day
 	kit      func(l *loader) map[string]int
 	notes    []string
+	topics   []string // what outreach talks about
 }
 
 var (
@@ -151,6 +152,7 @@ var (
 // sexWork is the profile of groups of people who sell sex and work in
 // at-risk establishments (seeds 000, 001, 002).
 var sexWork = &profile{
+	topics: []string{"srh", "hiv_sti", "gbv", "rights", "health_insurance"},
 	pops: []w[[]caunoi.Population]{
 		{[]caunoi.Population{caunoi.PopSexWork}, 45},
 		{[]caunoi.Population{caunoi.PopSexWork, caunoi.PopVenueWorker}, 20},
@@ -191,6 +193,7 @@ var sexWork = &profile{
 // drugUse is the profile of the self-help group of people who use drugs,
 // people living with HIV and their families (seed 000).
 var drugUse = &profile{
+	topics: []string{"harm_reduction", "hiv_sti", "drug_harms", "health_insurance", "legal"},
 	pops: []w[[]caunoi.Population]{
 		{[]caunoi.Population{caunoi.PopDrugUse}, 38},
 		{[]caunoi.Population{caunoi.PopDrugUse, caunoi.PopPLHIV}, 20},
@@ -230,6 +233,7 @@ var drugUse = &profile{
 // reintegration is the profile of the clubs for people after
 // rehabilitation and their families (seed 003).
 var reintegration = &profile{
+	topics: []string{"relapse_prevention", "livelihoods", "hiv_sti", "drug_harms", "legal"},
 	pops: []w[[]caunoi.Population]{
 		{[]caunoi.Population{caunoi.PopPostRehab}, 45},
 		{[]caunoi.Population{caunoi.PopPostRehab, caunoi.PopDrugUse}, 20},
@@ -261,6 +265,58 @@ var reintegration = &profile{
 		"Hướng dẫn làm hồ sơ vay vốn quỹ quay vòng",
 		"Chuyển gửi xét nghiệm HIV và điều trị ARV",
 		"Tư vấn cho gia đình về hỗ trợ tái hòa nhập",
+	},
+}
+
+// activitySpec is a series of group activities from the seeds: count
+// activities of a kind with participants in all, within the last year.
+type activitySpec struct {
+	kind, title  string
+	count, total int
+	topics       []string
+}
+
+// activities lists each group's activities, drawn from the seeds' figures.
+var activities = map[string][]activitySpec{
+	// Seed 000, Hải Phòng: 16 group meetings, 4 health check days for 50
+	// women, 6 community communication sessions for 350 people.
+	"hoaphuong": {
+		{"group_meeting", "Sinh hoạt nhóm tháng", 10, 140, []string{"srh", "gbv", "rights"}},
+		{"health_check", "Ngày khám sức khỏe định kỳ", 2, 26, []string{"srh", "hiv_sti"}},
+		{"communication", "Truyền thông cộng đồng phòng chống bạo lực giới", 4, 232, []string{"gbv", "rights"}},
+	},
+	"catba": {
+		{"group_meeting", "Sinh hoạt nhóm tháng", 6, 72, []string{"srh", "hiv_sti"}},
+		{"health_check", "Ngày khám sức khỏe định kỳ", 2, 24, []string{"srh", "hiv_sti"}},
+		{"communication", "Truyền thông cộng đồng phòng chống HIV", 2, 118, []string{"hiv_sti"}},
+	},
+	// Seed 001, Khánh Hòa: monthly group meetings with counselling.
+	"songbien": {
+		{"group_meeting", "Sinh hoạt nhóm: sức khỏe, pháp lý, việc làm", 12, 264, []string{"srh", "legal", "livelihoods"}},
+		{"training", "Tập huấn kỹ năng đồng đẳng viên", 1, 7, []string{"hiv_sti", "rights"}},
+	},
+	// Seed 002, Quảng Ninh: workshops linking services and peer groups.
+	"halong": {
+		{"workshop", "Hội thảo kết nối dịch vụ trợ giúp xã hội", 2, 60, []string{"rights", "legal"}},
+		{"communication", "Truyền thông pháp luật lao động tại cơ sở", 3, 75, []string{"rights"}},
+	},
+	// Seed 003, An Giang: 42 topic sessions with 1,056 participants and 6
+	// large events with more than 2,000, across the club network.
+	"mybinh": {
+		{"communication", "Sinh hoạt chuyên đề phòng chống tái nghiện", 12, 302, []string{"relapse_prevention", "drug_harms"}},
+		{"campaign", "Ngày hội truyền thông phòng chống ma túy", 2, 700, []string{"drug_harms", "hiv_sti"}},
+	},
+	"mylong": {
+		{"communication", "Sinh hoạt chuyên đề sinh kế và việc làm", 10, 251, []string{"livelihoods"}},
+		{"campaign", "Ngày hội truyền thông phòng chống ma túy", 2, 680, []string{"drug_harms"}},
+	},
+	"myxuyen": {
+		{"communication", "Sinh hoạt chuyên đề HIV, viêm gan", 10, 252, []string{"hiv_sti"}},
+		{"campaign", "Ngày hội gia đình hỗ trợ người sau cai nghiện", 1, 340, []string{"relapse_prevention"}},
+	},
+	"binhduc": {
+		{"communication", "Sinh hoạt chuyên đề phòng chống bạo lực gia đình", 10, 251, []string{"gbv", "legal"}},
+		{"campaign", "Ngày hội truyền thông phòng chống ma túy", 1, 320, []string{"drug_harms"}},
 	},
 }
 

@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"caunoi"
@@ -39,11 +40,12 @@ type Login struct {
 
 // Summary tells what Load made.
 type Summary struct {
-	Logins   []Login // the demo accounts, from the top of the tree down
-	Orgs     int     // organisations
-	Clients  int     // clients
-	Contacts int     // outreach contacts
-	Password string  // the password of the demo accounts
+	Logins     []Login // the demo accounts, from the top of the tree down
+	Orgs       int     // organisations
+	Clients    int     // clients
+	Contacts   int     // outreach contacts
+	Activities int     // group activities
+	Password   string  // the password of the demo accounts
 }
 
 // ErrAlreadyLoaded is returned by Load, together with a Summary of what
@@ -73,6 +75,8 @@ func Load(ctx context.Context, db *sqldb.DB) (*Summary, error) {
 		userSvc:  sqldb.NewUserService(db),
 		clients:  sqldb.NewClientService(db),
 		contacts: sqldb.NewContactService(db),
+		places:   sqldb.NewPlaceService(db),
+		acts:     sqldb.NewActivityService(db),
 		orgs:     map[string]*caunoi.Organisation{},
 		users:    map[string]*caunoi.User{},
 		uics:     map[string]bool{},
@@ -112,6 +116,8 @@ type loader struct {
 	userSvc  *sqldb.UserService
 	clients  *sqldb.ClientService
 	contacts *sqldb.ContactService
+	places   *sqldb.PlaceService
+	acts     *sqldb.ActivityService
 
 	orgs  map[string]*caunoi.Organisation // by orgSpec.key
 	users map[string]*caunoi.User         // by username
@@ -164,7 +170,8 @@ func (l *loader) makeUsers() error {
 	return nil
 }
 
-// makeGroup registers the clients of a group and records its contacts.
+// makeGroup registers the clients of a group, maps its places, and records
+// its contacts, visits and activities.
 func (l *loader) makeGroup(g groupSpec) error {
 	org := l.orgs[g.org]
 	p := g.profile
@@ -175,9 +182,16 @@ func (l *loader) makeGroup(g groupSpec) error {
 			return fmt.Errorf("demo: client of %q: %w", org.Name, err)
 		}
 		l.sum.Clients++
+		if err := l.clientRecords(org, c); err != nil {
+			return err
+		}
 		if c.Status == "active" || c.Status == "relapsed" {
 			reachable = append(reachable, c)
 		}
+	}
+	places, err := l.makePlaces(org, g)
+	if err != nil {
+		return err
 	}
 	for i := range g.contacts {
 		// The first worker listed is the group's main field worker.
@@ -199,8 +213,13 @@ func (l *loader) makeGroup(g groupSpec) error {
 			k.ClientID = reachable[l.rng.IntN(len(reachable))].ID
 		}
 		if k.Channel == "in_person" {
-			k.Place = g.places[l.rng.IntN(len(g.places))]
+			place := places[l.rng.IntN(len(places))]
+			k.PlaceID, k.Place = place.ID, place.Name
 			k.Commodities = p.kit(l)
+		}
+		k.Topics = []string{p.topics[l.rng.IntN(len(p.topics))]}
+		if l.pct(40) {
+			k.Topics = append(k.Topics, p.topics[l.rng.IntN(len(p.topics))])
 		}
 		if l.pct(35) {
 			notes := p.notes
@@ -214,7 +233,128 @@ func (l *loader) makeGroup(g groupSpec) error {
 		}
 		l.sum.Contacts++
 	}
+	if err := l.makeVisits(g, places); err != nil {
+		return err
+	}
+	return l.makeActivities(org, g, reachable)
+}
+
+// clientRecords gives some clients a phone (encrypted), their consents and
+// a membership of the group.
+func (l *loader) clientRecords(org *caunoi.Organisation, c *caunoi.Client) error {
+	if l.pct(30) {
+		phone := "09" + strconv.Itoa(10000000+l.rng.IntN(89999999))
+		if _, err := l.clients.UpdateClient(l.ctx, c.ID, caunoi.ClientUpdate{Version: c.Version, Phone: &phone}); err != nil {
+			return fmt.Errorf("demo: phone of a client of %q: %w", org.Name, err)
+		}
+	}
+	given := caunoi.Date(l.day(300, 365))
+	for _, purpose := range caunoi.ConsentPurposes {
+		if purpose != "services" && !l.pct(50) {
+			continue
+		}
+		if err := l.clients.RecordConsent(l.ctx, &caunoi.Consent{ClientID: c.ID, Purpose: purpose, GivenOn: given}); err != nil {
+			return fmt.Errorf("demo: consent of a client of %q: %w", org.Name, err)
+		}
+	}
+	if l.pct(40) {
+		role := "member"
+		if l.pct(10) {
+			role = "peer_educator"
+		}
+		m := &caunoi.Membership{ClientID: c.ID, OrgID: org.ID, Role: role, JoinedOn: caunoi.Date(l.day(200, 700))}
+		if err := l.clients.AddMembership(l.ctx, m); err != nil {
+			return fmt.Errorf("demo: membership of a client of %q: %w", org.Name, err)
+		}
+	}
 	return nil
+}
+
+// makePlaces maps the group's places: karaoke bars, guesthouses, hotels,
+// massage parlours and bars are at-risk establishments; the rest hotspots.
+func (l *loader) makePlaces(org *caunoi.Organisation, g groupSpec) ([]*caunoi.Place, error) {
+	var out []*caunoi.Place
+	for _, name := range g.places {
+		p := &caunoi.Place{OrgID: org.ID, Kind: caunoi.PlaceHotspot, Type: "street", Name: name, AdminUnitCode: org.AdminUnitCode}
+		low := caunoi.Fold(name)
+		for prefix, typ := range map[string]string{"karaoke": "karaoke", "nha nghi": "guesthouse", "khach san": "hotel", "massage": "massage", "quan bar": "bar"} {
+			if strings.HasPrefix(low, prefix) {
+				p.Kind, p.Type, p.EstimatedWorkers = caunoi.PlaceEstablishment, typ, l.between(3, 25)
+			}
+		}
+		if p.Kind == caunoi.PlaceHotspot && !strings.HasPrefix(low, "duong") && !strings.HasPrefix(low, "cong vien") && !strings.HasPrefix(low, "bai") {
+			p.Type = "other"
+		}
+		if err := l.places.CreatePlace(l.ctx, p); err != nil {
+			return nil, fmt.Errorf("demo: place %q: %w", name, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// makeVisits records visits of the group's first worker to its
+// establishments (seed 002: 150 establishments reached on labour law).
+func (l *loader) makeVisits(g groupSpec, places []*caunoi.Place) error {
+	purposes := []string{"health_info", "commodities"}
+	if g.org == "halong" {
+		purposes = []string{"labour_law", "commodities"}
+	}
+	for _, p := range places {
+		if p.Kind != caunoi.PlaceEstablishment {
+			continue
+		}
+		for range l.between(1, 4) {
+			v := &caunoi.Visit{PlaceID: p.ID, WorkerID: l.users[g.workers[0]].ID, VisitedOn: caunoi.Date(l.day(0, 360)),
+				Purposes: purposes, Commodities: map[string]int{"condom": 50 * l.between(1, 10), "leaflet": l.between(5, 30)}}
+			if err := l.places.RecordVisit(l.ctx, v); err != nil {
+				return fmt.Errorf("demo: visit to %q: %w", p.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// makeActivities records the group's activities so that their numbers add
+// up to the seeds' figures: each series' participants sum to its total,
+// a few named members and the rest anonymous heads.
+func (l *loader) makeActivities(org *caunoi.Organisation, g groupSpec, members []*caunoi.Client) error {
+	for _, spec := range activities[g.org] {
+		for i := range spec.count {
+			n := spec.total / spec.count
+			if i < spec.total%spec.count {
+				n++
+			}
+			a := &caunoi.Activity{OrgID: org.ID, Kind: spec.kind, HeldOn: caunoi.Date(l.day(0, 360)), Title: spec.title, Topics: spec.topics,
+				Place: g.places[0]}
+			for _, c := range members {
+				if len(a.Attendees) >= min(5, n) {
+					break
+				}
+				if l.pct(30) {
+					a.Attendees = append(a.Attendees, c.ID)
+				}
+			}
+			rest := n - len(a.Attendees)
+			a.AnonMale = rest / 4
+			if g.profile == sexWork {
+				a.AnonMale = rest / 20
+			}
+			a.AnonFemale = rest - a.AnonMale
+			if err := l.acts.CreateActivity(l.ctx, a); err != nil {
+				return fmt.Errorf("demo: activity of %q: %w", org.Name, err)
+			}
+			l.sum.Activities++
+		}
+	}
+	return nil
+}
+
+// day returns a day between lo and hi days ago, in Vietnam, at midnight
+// UTC as days are stored.
+func (l *loader) day(lo, hi int) time.Time {
+	t := l.now.In(caunoi.Zone).AddDate(0, 0, -l.between(lo, hi))
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // client makes a client of the group's profile.
@@ -257,7 +397,7 @@ func (l *loader) client(org *caunoi.Organisation, g groupSpec) *caunoi.Client {
 func (l *loader) uic(year int, sex string) string {
 	s := map[string]string{"female": "F", "male": "M"}[sex]
 	if s == "" {
-		s = "K"
+		s = "O"
 	}
 	for {
 		u := uicParts[l.rng.IntN(len(uicParts))] + uicParts[l.rng.IntN(len(uicParts))] + strconv.Itoa(year) + s

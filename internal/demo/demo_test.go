@@ -97,6 +97,26 @@ func TestLoad(t *testing.T) {
 
 		// The provincial officer of Quảng Ninh sees the clients of the
 		// Quảng Ninh groups and no other.
+		// Seed 003: the An Giang club network held 42 topic sessions with
+		// 1,056 participants and 6 large events with more than 2,000.
+		actx, _ := login(t, db, "angiang.canbo")
+		for _, tc := range []struct {
+			kind       string
+			count, min int
+		}{{"communication", 42, 1056}, {"campaign", 6, 2000}} {
+			acts, n, err := sqldb.NewActivityService(db).FindActivities(actx, caunoi.ActivityFilter{Kind: tc.kind, Page: caunoi.Page{Limit: 500}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			people := 0
+			for _, a := range acts {
+				people += a.Participants()
+			}
+			if n != tc.count || people < tc.min || (tc.kind == "communication" && people != tc.min) {
+				t.Errorf("An Giang %s: %d activities with %d participants", tc.kind, n, people)
+			}
+		}
+
 		qctx, qn := login(t, db, "quangninh.canbo")
 		if len(qn.Grants) != 1 || qn.Grants[0].OrgName != "Chi cục PCTNXH Quảng Ninh" {
 			t.Fatalf("quangninh.canbo grants = %+v", qn.Grants)

@@ -35,22 +35,37 @@ func Load() (*Catalogue, error) {
 	b := i18n.NewBundle(language.Vietnamese)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	c := &Catalogue{bundle: b, keys: map[string]map[string]bool{}}
+	// Each language has a main file, locales/LANG.json, and may have more,
+	// locales/PART.LANG.json, one per part of the application.
 	for _, lang := range caunoi.Languages {
-		name := "locales/" + lang + ".json"
-		data, err := fs.ReadFile(locales, name)
+		c.keys[lang] = map[string]bool{}
+		names, err := fs.Glob(locales, "locales/*"+lang+".json")
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
-		if _, err := b.ParseMessageFileBytes(data, lang+".json"); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", name, err)
-		}
-		var raw map[string]json.RawMessage
-		if err := json.Unmarshal(data, &raw); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", name, err)
-		}
-		c.keys[lang] = map[string]bool{}
-		for k := range raw {
-			c.keys[lang][k] = true
+		for _, name := range names {
+			base := strings.TrimPrefix(name, "locales/")
+			if base != lang+".json" && !strings.HasSuffix(base, "."+lang+".json") {
+				continue
+			}
+			data, err := fs.ReadFile(locales, name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			// go-i18n takes the language from the file name's last part.
+			if _, err := b.ParseMessageFileBytes(data, lang+".json"); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			var raw map[string]json.RawMessage
+			if err := json.Unmarshal(data, &raw); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for k := range raw {
+				if c.keys[lang][k] {
+					return nil, fmt.Errorf("i18n: %s: %s is defined twice", name, k)
+				}
+				c.keys[lang][k] = true
+			}
 		}
 	}
 	return c, nil

@@ -121,8 +121,13 @@ func TestEveryEnumIsTranslated(t *testing.T) {
 // TestPluralsHaveBothForms: Vietnamese has the forms one and other since
 // go-i18n v2.7.0; a message with plurals must give both in both languages.
 func TestPluralsHaveBothForms(t *testing.T) {
-	for _, lang := range caunoi.Languages {
-		b, err := os.ReadFile(filepath.Join("locales", lang+".json"))
+	files, err := filepath.Glob(filepath.Join("locales", "*.json"))
+	if err != nil || len(files) < 2 {
+		t.Fatalf("catalogue files: %v %v", files, err)
+	}
+	for _, file := range files {
+		lang := file
+		b, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}

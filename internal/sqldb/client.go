@@ -3,7 +3,9 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"caunoi"
 )
@@ -57,9 +59,55 @@ func (s *ClientService) FindClientByID(ctx context.Context, id string) (*caunoi.
 		if c, err = tx.findClient(ctx, id, caunoi.PermClientRead); err != nil {
 			return err
 		}
+		if err := tx.loadClientDetails(ctx, c); err != nil {
+			return err
+		}
 		return tx.audit(caunoi.ActionRead, "client", id, c.OrgPath, nil, nil, "")
 	})
-	return c, err
+	if err != nil {
+		return nil, err // never a client half read (say, a phone whose key is gone)
+	}
+	return c, nil
+}
+
+// loadClientDetails decrypts a client's identifying fields and loads the
+// memberships, consents and status history.
+func (tx *Tx) loadClientDetails(ctx context.Context, c *caunoi.Client) error {
+	var name, phone, idn string
+	if err := tx.QueryRowContext(ctx, "SELECT legal_name_enc, phone_enc, id_number_enc FROM clients WHERE id = $1", c.ID).Scan(&name, &phone, &idn); err != nil {
+		return fmt.Errorf("client details: %w", err)
+	}
+	var err error
+	if c.LegalName, err = tx.db.unseal("clients", c.ID, "legal_name", name); err != nil {
+		return err
+	}
+	if c.Phone, err = tx.db.unseal("clients", c.ID, "phone", phone); err != nil {
+		return err
+	}
+	if c.IDNumber, err = tx.db.unseal("clients", c.ID, "id_number", idn); err != nil {
+		return err
+	}
+	if c.Memberships, err = tx.memberships(ctx, "m.client_id = $1", c.ID); err != nil {
+		return err
+	}
+	if c.Consents, err = tx.consents(ctx, "client_id = $1", c.ID); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT status, changed_on, note, changed_by FROM client_status_history WHERE client_id = $1 ORDER BY changed_on, at`, c.ID)
+	if err != nil {
+		return fmt.Errorf("status history: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sc caunoi.StatusChange
+		var on time.Time
+		if err := rows.Scan(&sc.Status, &on, &sc.Note, &sc.ChangedBy); err != nil {
+			return fmt.Errorf("status history: %w", err)
+		}
+		sc.ChangedOn = caunoi.Date(on.UTC())
+		c.StatusHistory = append(c.StatusHistory, sc)
+	}
+	return rows.Err()
 }
 
 // FindClients lists clients in the actor's client.read scope by nickname.
@@ -140,18 +188,89 @@ func (s *ClientService) CreateClient(ctx context.Context, c *caunoi.Client) erro
 			return caunoi.Invalid(caunoi.FieldError{Field: "org_id", Key: "err.org.parent_voided"})
 		}
 		c.OrgPath, c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt = o.Path, 1, tx.actor.UserID, tx.now, tx.now
-		res, err := tx.ExecContext(ctx, `INSERT INTO clients (id, org_id, org_path, nickname, nickname_search, birth_year, sex, populations, uic, residence, status,
-			version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO NOTHING`,
-			c.ID, c.OrgID, c.OrgPath, c.Nickname, caunoi.Fold(c.Nickname), c.BirthYear, c.Sex, joinList(c.Populations), c.UIC, c.Residence, c.Status,
-			c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt)
-		if err != nil {
-			return fmt.Errorf("insert client: %w", err)
+		if _, err := tx.insertClient(ctx, c, ""); err != nil {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return caunoi.Errorf(caunoi.ECONFLICT, "err.id.taken", nil)
-		}
-		return tx.audit(caunoi.ActionCreate, "client", c.ID, c.OrgPath, nil, c, "")
+		return tx.audit(caunoi.ActionCreate, "client", c.ID, c.OrgPath, nil, redacted(c), "")
 	})
+}
+
+// insertClient stores a new client with its sealed fields and the first
+// line of its status history. With an import key, a row already imported
+// is skipped: it returns false.
+func (tx *Tx) insertClient(ctx context.Context, c *caunoi.Client, importKey string) (bool, error) {
+	f, err := tx.sealClient(c)
+	if err != nil {
+		return false, err
+	}
+	conflict := "id"
+	if importKey != "" {
+		conflict = "import_key"
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO clients (id, org_id, org_path, nickname, nickname_search, birth_year, sex, populations, uic, residence, status,
+		version, created_by, created_at, updated_at, legal_name_enc, phone_enc, phone_bidx, id_number_enc, id_number_bidx, uic_hash, import_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) ON CONFLICT (`+conflict+`) DO NOTHING`,
+		c.ID, c.OrgID, c.OrgPath, c.Nickname, caunoi.Fold(c.Nickname), c.BirthYear, c.Sex, joinList(c.Populations), c.UIC, c.Residence, c.Status,
+		c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt, f[0].enc, f[1].enc, f[1].bidx, f[2].enc, f[2].bidx, f[3].bidx, nullStr(importKey))
+	if err != nil {
+		return false, fmt.Errorf("insert client: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if importKey != "" {
+			return false, nil
+		}
+		return false, caunoi.Errorf(caunoi.ECONFLICT, "err.id.taken", nil)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO client_status_history (id, client_id, org_path, status, changed_on, note, changed_by, at)
+		VALUES ($1, $2, $3, $4, $5, '', $6, $7)`, caunoi.NewID(), c.ID, c.OrgPath, c.Status, dayOf(tx.now), tx.actor.Username, tx.now); err != nil {
+		return false, fmt.Errorf("insert client: %w", err)
+	}
+	return true, nil
+}
+
+// sealClient seals the legal name, phone and identity number, and keys the
+// UIC's hash.
+func (tx *Tx) sealClient(c *caunoi.Client) ([4]sealed, error) {
+	var f [4]sealed
+	var err error
+	if f[0], err = tx.db.seal("clients", c.ID, "legal_name", "", c.LegalName); err != nil {
+		return f, err
+	}
+	if f[1], err = tx.db.seal("clients", c.ID, "phone", "phone", c.Phone); err != nil {
+		return f, err
+	}
+	if f[2], err = tx.db.seal("clients", c.ID, "id_number", "id_number", c.IDNumber); err != nil {
+		return f, err
+	}
+	if c.UIC != "" {
+		if f[3].bidx, err = tx.db.blindIndex("uic", c.UIC); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// redacted is what the audit trail keeps of a client: the identifying
+// fields only as "changed", never their values.
+func redacted(c *caunoi.Client) map[string]any {
+	b, _ := json.Marshal(c)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	for _, k := range []string{"legal_name", "phone", "id_number"} {
+		if _, ok := m[k]; ok {
+			m[k] = "***"
+		}
+	}
+	delete(m, "memberships")
+	delete(m, "consents")
+	delete(m, "status_history")
+	return m
+}
+
+// dayOf returns the day of t in Vietnam, at midnight UTC as days are stored.
+func dayOf(t time.Time) time.Time {
+	n := t.In(caunoi.Zone)
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // UpdateClient changes a client in the actor's client.write scope.
@@ -168,21 +287,35 @@ func (s *ClientService) UpdateClient(ctx context.Context, id string, u caunoi.Cl
 		if err := checkChangeable(old.Voiding, old.Version, u.Version); err != nil {
 			return err
 		}
+		if err := tx.loadClientDetails(ctx, old); err != nil {
+			return err
+		}
 		next := *old
 		u.Apply(&next)
 		if err := next.Validate(tx.now); err != nil {
 			return err
 		}
-		next.Version, next.UpdatedAt = old.Version+1, tx.now
-		err = tx.execVersioned(ctx, "update client", `UPDATE clients SET nickname = $1, nickname_search = $2, birth_year = $3, sex = $4,
-			populations = $5, uic = $6, residence = $7, status = $8, version = $9, updated_at = $10 WHERE id = $11 AND version = $12`,
-			next.Nickname, caunoi.Fold(next.Nickname), next.BirthYear, next.Sex, joinList(next.Populations), next.UIC,
-			next.Residence, next.Status, next.Version, next.UpdatedAt, id, old.Version)
+		f, err := tx.sealClient(&next)
 		if err != nil {
 			return err
 		}
+		next.Version, next.UpdatedAt = old.Version+1, tx.now
+		err = tx.execVersioned(ctx, "update client", `UPDATE clients SET nickname = $1, nickname_search = $2, birth_year = $3, sex = $4,
+			populations = $5, uic = $6, residence = $7, version = $8, updated_at = $9, legal_name_enc = $10, phone_enc = $11, phone_bidx = $12,
+			id_number_enc = $13, id_number_bidx = $14, uic_hash = $15, status = $16 WHERE id = $17 AND version = $18`,
+			next.Nickname, caunoi.Fold(next.Nickname), next.BirthYear, next.Sex, joinList(next.Populations), next.UIC,
+			next.Residence, next.Version, next.UpdatedAt, f[0].enc, f[1].enc, f[1].bidx, f[2].enc, f[2].bidx, f[3].bidx, next.Status, id, old.Version)
+		if err != nil {
+			return err
+		}
+		if next.Status != old.Status {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO client_status_history (id, client_id, org_path, status, changed_on, note, changed_by, at)
+				VALUES ($1, $2, $3, $4, $5, '', $6, $7)`, caunoi.NewID(), id, old.OrgPath, next.Status, dayOf(tx.now), tx.actor.Username, tx.now); err != nil {
+				return fmt.Errorf("update client: %w", err)
+			}
+		}
 		out = &next
-		return tx.audit(caunoi.ActionUpdate, "client", id, old.OrgPath, old, next, "")
+		return tx.audit(caunoi.ActionUpdate, "client", id, old.OrgPath, redacted(old), redacted(&next), "")
 	})
 	return out, err
 }
@@ -210,7 +343,7 @@ func (s *ClientService) VoidClient(ctx context.Context, id string, version int, 
 		}
 		next.Version, next.UpdatedAt = old.Version+1, tx.now
 		out = &next
-		return tx.audit(caunoi.ActionVoid, "client", id, old.OrgPath, old, next, reason)
+		return tx.audit(caunoi.ActionVoid, "client", id, old.OrgPath, redacted(old), redacted(&next), reason)
 	})
 	return out, err
 }

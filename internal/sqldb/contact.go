@@ -20,17 +20,18 @@ func NewContactService(db *DB) *ContactService { return &ContactService{db: db} 
 var _ caunoi.ContactService = (*ContactService)(nil)
 
 const contactCols = `k.id, k.org_id, k.org_path, k.worker_id, COALESCE(k.client_id, ''), k.anon_sex, k.anon_population, k.at, k.channel,
-	k.place, k.commodities, k.notes, k.version, k.created_at, k.voided_at, k.voided_by, k.void_reason`
+	k.place, k.commodities, k.notes, k.version, k.created_at, k.voided_at, k.voided_by, k.void_reason, COALESCE(k.place_id, ''), k.topics`
 
 func scanContact(sc scanner) (*caunoi.Contact, error) {
 	var c caunoi.Contact
-	var comm string
+	var comm, topics string
 	var voided sql.NullTime
 	err := sc.Scan(&c.ID, &c.OrgID, &c.OrgPath, &c.WorkerID, &c.ClientID, &c.AnonSex, &c.AnonPopulation, &c.At, &c.Channel,
-		&c.Place, &comm, &c.Notes, &c.Version, &c.CreatedAt, &voided, &c.VoidedBy, &c.VoidReason)
+		&c.Place, &comm, &c.Notes, &c.Version, &c.CreatedAt, &voided, &c.VoidedBy, &c.VoidReason, &c.PlaceID, &topics)
 	if err != nil {
 		return nil, err
 	}
+	c.Topics = splitList[string](topics)
 	if err := json.Unmarshal([]byte(comm), &c.Commodities); err != nil {
 		return nil, fmt.Errorf("contact commodities: %w", err)
 	}
@@ -79,6 +80,13 @@ func (s *ContactService) FindContacts(ctx context.Context, f caunoi.ContactFilte
 		if f.ClientID != "" {
 			w.add(" AND k.client_id = ", w.arg(f.ClientID))
 		}
+		if f.PlaceID != "" {
+			w.add(" AND k.place_id = ", w.arg(f.PlaceID))
+		}
+		if f.Population != "" {
+			w.add(" AND (k.anon_population = ", w.arg(string(f.Population)), " OR EXISTS (SELECT 1 FROM clients fc WHERE fc.id = k.client_id AND fc.populations LIKE ",
+				w.arg(likeArg(","+string(f.Population)+",")), ` ESCAPE '\'))`)
+		}
 		if f.From != nil {
 			w.add(" AND k.at >= ", w.arg(f.From.UTC()))
 		}
@@ -125,46 +133,70 @@ func (s *ContactService) CreateContact(ctx context.Context, c *caunoi.Contact) e
 			*c = *existing
 			return nil
 		}
-		o, err := tx.findOrg(ctx, c.OrgID, caunoi.PermContactWrite)
-		if err != nil {
-			if caunoi.ErrorCode(err) == caunoi.ENOTFOUND {
-				return caunoi.Invalid(caunoi.FieldError{Field: "org_id", Key: "err.org.not_in_scope"})
-			}
+		if _, err := tx.insertContact(ctx, c, ""); err != nil {
 			return err
-		}
-		if err := tx.checkWorker(ctx, c.WorkerID, o.Path); err != nil {
-			return err
-		}
-		if c.ClientID != "" {
-			cl, err := tx.findClient(ctx, c.ClientID, caunoi.PermClientRead)
-			// The client must belong to the contact's organisation, to one
-			// above it or to one below it: not to a neighbouring group.
-			if err != nil || cl.Voided() || !(strings.HasPrefix(cl.OrgPath, o.Path) || strings.HasPrefix(o.Path, cl.OrgPath)) {
-				return caunoi.Invalid(caunoi.FieldError{Field: "client_id", Key: "err.contact.client_unknown"})
-			}
-			c.AnonSex, c.AnonPopulation = "", ""
-		}
-		if c.Commodities == nil {
-			c.Commodities = map[string]int{}
-		}
-		comm, err := json.Marshal(c.Commodities)
-		if err != nil {
-			return fmt.Errorf("contact commodities: %w", err)
-		}
-		c.OrgPath, c.Version, c.CreatedAt, c.At = o.Path, 1, tx.now, c.At.UTC().Truncate(time.Second)
-		res, err := tx.ExecContext(ctx, `INSERT INTO contacts (id, org_id, org_path, worker_id, client_id, anon_sex, anon_population, at, channel, place,
-			commodities, notes, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-			ON CONFLICT (id) DO NOTHING`,
-			c.ID, c.OrgID, c.OrgPath, c.WorkerID, nullStr(c.ClientID), c.AnonSex, c.AnonPopulation, c.At, c.Channel, c.Place,
-			string(comm), c.Notes, c.Version, c.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("insert contact: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return caunoi.Errorf(caunoi.ECONFLICT, "err.id.taken", nil)
 		}
 		return tx.audit(caunoi.ActionCreate, "contact", c.ID, c.OrgPath, nil, c, "")
 	})
+}
+
+// insertContact checks a contact's organisation, worker, client and place,
+// and stores it. With an import key, a contact already imported is
+// skipped (false).
+func (tx *Tx) insertContact(ctx context.Context, c *caunoi.Contact, importKey string) (bool, error) {
+	o, err := tx.writableOrg(ctx, c.OrgID)
+	if err != nil {
+		return false, err
+	}
+	if err := tx.checkWorker(ctx, c.WorkerID, o.Path); err != nil {
+		return false, err
+	}
+	if c.ClientID != "" {
+		cl, err := tx.findClient(ctx, c.ClientID, caunoi.PermClientRead)
+		// The client must belong to the contact's organisation, to one
+		// above it or to one below it: not to a neighbouring group.
+		if err != nil || cl.Voided() || !relatedPaths(cl.OrgPath, o.Path) {
+			return false, caunoi.Invalid(caunoi.FieldError{Field: "client_id", Key: "err.contact.client_unknown"})
+		}
+		c.AnonSex, c.AnonPopulation = "", ""
+	}
+	if c.PlaceID != "" {
+		p, err := tx.findPlace(ctx, c.PlaceID, caunoi.PermClientRead)
+		if err != nil || p.Voided() || !relatedPaths(p.OrgPath, o.Path) {
+			return false, caunoi.Invalid(caunoi.FieldError{Field: "place_id", Key: "err.place.unknown"})
+		}
+		if c.Place == "" {
+			c.Place = p.Name
+		}
+	}
+	if c.Commodities == nil {
+		c.Commodities = map[string]int{}
+	}
+	comm, err := json.Marshal(c.Commodities)
+	if err != nil {
+		return false, fmt.Errorf("contact commodities: %w", err)
+	}
+	c.OrgPath, c.Version, c.CreatedAt, c.At = o.Path, 1, tx.now, c.At.UTC().Truncate(time.Second)
+	conflict := "id"
+	if importKey != "" {
+		conflict = "import_key"
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO contacts (id, org_id, org_path, worker_id, client_id, anon_sex, anon_population, at, channel, place,
+		commodities, notes, version, created_at, updated_at, place_id, topics, import_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17)
+		ON CONFLICT (`+conflict+`) DO NOTHING`,
+		c.ID, c.OrgID, c.OrgPath, c.WorkerID, nullStr(c.ClientID), c.AnonSex, c.AnonPopulation, c.At, c.Channel, c.Place,
+		string(comm), c.Notes, c.Version, c.CreatedAt, nullStr(c.PlaceID), joinList(c.Topics), nullStr(importKey))
+	if err != nil {
+		return false, fmt.Errorf("insert contact: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if importKey != "" {
+			return false, nil
+		}
+		return false, caunoi.Errorf(caunoi.ECONFLICT, "err.id.taken", nil)
+	}
+	return true, nil
 }
 
 // checkWorker checks that the worker of a contact is a user who holds

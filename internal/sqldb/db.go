@@ -23,6 +23,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
+
+	"caunoi/internal/secure"
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
 )
 
@@ -50,6 +52,10 @@ type DB struct {
 	Dialect Dialect
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+	// Keys encrypt identifying fields and key their blind indexes. They
+	// live outside the database (a file or CAUNOI_KEYS); without them no
+	// identifying field can be stored or read.
+	Keys *secure.Keyring
 
 	url   string
 	file  string // SQLite file

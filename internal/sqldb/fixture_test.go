@@ -33,6 +33,10 @@ type fixture struct {
 	Contacts *sqldb.ContactService
 	Audit    *sqldb.AuditService
 	Units    *sqldb.AdminUnitService
+	// Field work.
+	Places     *sqldb.PlaceService
+	Activities *sqldb.ActivityService
+	Imports    *sqldb.ImportService
 
 	org   map[string]*caunoi.Organisation // by key: nat, hp, qn, hpg, qng
 	users map[string]*caunoi.User         // by role + "@" + org key
@@ -42,17 +46,20 @@ type fixture struct {
 func newFixture(tb testing.TB, db *sqldb.DB) *fixture {
 	tb.Helper()
 	f := &fixture{
-		tb:       tb,
-		db:       db,
-		sys:      caunoi.NewContextWithActor(tb.Context(), caunoi.SystemActor()),
-		Orgs:     sqldb.NewOrgService(db),
-		Users:    sqldb.NewUserService(db),
-		Clients:  sqldb.NewClientService(db),
-		Contacts: sqldb.NewContactService(db),
-		Audit:    sqldb.NewAuditService(db),
-		Units:    sqldb.NewAdminUnitService(db),
-		org:      map[string]*caunoi.Organisation{},
-		users:    map[string]*caunoi.User{},
+		tb:         tb,
+		db:         db,
+		sys:        caunoi.NewContextWithActor(tb.Context(), caunoi.SystemActor()),
+		Orgs:       sqldb.NewOrgService(db),
+		Users:      sqldb.NewUserService(db),
+		Clients:    sqldb.NewClientService(db),
+		Contacts:   sqldb.NewContactService(db),
+		Audit:      sqldb.NewAuditService(db),
+		Units:      sqldb.NewAdminUnitService(db),
+		Places:     sqldb.NewPlaceService(db),
+		Activities: sqldb.NewActivityService(db),
+		Imports:    sqldb.NewImportService(db),
+		org:        map[string]*caunoi.Organisation{},
+		users:      map[string]*caunoi.User{},
 	}
 	f.addOrg("nat", "", &caunoi.Organisation{Kind: caunoi.OrgNational, Name: "Cục Phòng, chống tệ nạn xã hội"})
 	f.addOrg("hp", "nat", &caunoi.Organisation{Kind: caunoi.OrgProvince, Name: "Chi cục PCTNXH Hải Phòng", AdminUnitCode: "31"})

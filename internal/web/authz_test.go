@@ -32,7 +32,7 @@ type actorFixture struct {
 // outside is a second tree of organisations that no demo user's scope
 // covers: its ids are out of scope for every role, even national ones.
 type outside struct {
-	org, user, client, contact, token string
+	org, user, client, contact, token, place, activity, consent, membership string
 }
 
 func TestAuthorizationWalksEveryRoute(t *testing.T) {
@@ -103,7 +103,7 @@ func TestAuthorizationWalksEveryRoute(t *testing.T) {
 					if len(pathParams(rt.Path)) > 0 && res.Code == http.StatusNotFound {
 						t.Errorf("%s, id in scope: answered 404", a.username)
 					}
-					if len(pathParams(rt.Path)) == 0 || rt.Path == "/api/v1/admin-units/{code}" || rt.Path == "/static/" {
+					if len(pathParams(rt.Path)) == 0 || rt.Path == "/api/v1/admin-units/{code}" || strings.Contains(rt.Path, "{kind}") || rt.Path == "/static/" {
 						continue
 					}
 					// The same route on an organisation outside the user's
@@ -159,7 +159,7 @@ func pathParams(path string) []string {
 
 // entityOf tells which kind of record a route's {id} names.
 func entityOf(path string) string {
-	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens"} {
+	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships"} {
 		if strings.Contains(path, "/"+p+"/{id}") {
 			return p
 		}
@@ -169,7 +169,8 @@ func entityOf(path string) string {
 
 func outParams(o outside) map[string]string {
 	return map[string]string{"orgs": o.org, "users": o.user, "clients": o.client, "contacts": o.contact, "tokens": o.token,
-		"api_tokens": o.token, "id": "", "code": "99999"}
+		"api_tokens": o.token, "places": o.place, "activities": o.activity, "consents": o.consent, "memberships": o.membership,
+		"id": "", "code": "99999", "kind": "contacts"}
 }
 
 // withDefaults returns ids with the missing ones taken from def: a user
@@ -218,9 +219,20 @@ func do(srv *web.Server, rt web.Route, path string, ids map[string]string, cooki
 		ctype = "application/json"
 		body = "{}"
 		if valid {
+			today := caunoi.Today().Format(caunoi.DateLayout)
 			switch {
 			case strings.HasSuffix(rt.Path, "/void"):
 				body = `{"version":1,"reason":"kiểm tra"}`
+			case strings.HasSuffix(rt.Path, "/withdraw"):
+				body = `{"withdrawn_on":"` + today + `"}`
+			case strings.HasSuffix(rt.Path, "/end"):
+				body = `{"left_on":"` + today + `"}`
+			case strings.HasSuffix(rt.Path, "/status"):
+				body = `{"version":1,"status":"active","changed_on":"` + today + `"}`
+			case strings.HasSuffix(rt.Path, "/consents"):
+				body = `{"purpose":"services","given_on":"` + today + `"}`
+			case strings.HasSuffix(rt.Path, "/memberships"):
+				body = `{"org_id":"` + ids["orgs"] + `","role":"member","joined_on":"` + today + `"}`
 			case strings.Contains(rt.Path, "/grants"):
 				body = `{"role":"peer_educator","org_id":"` + ids["orgs"] + `"}`
 			case rt.Method == "PATCH":
@@ -228,8 +240,11 @@ func do(srv *web.Server, rt web.Route, path string, ids map[string]string, cooki
 			}
 		}
 	} else if valid {
+		today := caunoi.Today().Format("02/01/2006")
 		body = url.Values{"version": {"1"}, "reason": {"kiểm tra"}, "name": {"x"}, "role": {"peer_educator"}, "org_id": {ids["orgs"]},
-			"password": {"mat-khau-dai-du"}, "confirm": {"mat-khau-dai-du"}, "display_name": {"x"}, "lang": {"vi"}}.Encode()
+			"password": {"mat-khau-dai-du"}, "confirm": {"mat-khau-dai-du"}, "display_name": {"x"}, "lang": {"vi"},
+			"status": {"active"}, "changed_on": {today}, "purpose": {"services"}, "given_on": {today}, "withdrawn_on": {today},
+			"joined_on": {today}, "left_on": {today}, "visited_on": {today}, "purposes": {"survey"}}.Encode()
 	}
 	var req *http.Request
 	if rt.Method == "GET" {
@@ -292,7 +307,7 @@ func buildActor(t *testing.T, srv *web.Server, db *sqldb.DB, username string) *a
 	}
 	actx := caunoi.NewContextWithActor(ctx, actor)
 	sys := caunoi.NewContextWithActor(ctx, caunoi.SystemActor())
-	a := &actorFixture{username: username, actor: actor, cookie: login(t, srv, username, demo.Password), in: map[string]string{"code": "31"}}
+	a := &actorFixture{username: username, actor: actor, cookie: login(t, srv, username, demo.Password), in: map[string]string{"code": "31", "kind": "contacts"}}
 	orgID := actor.Grants[0].OrgID
 	a.in["orgs"] = orgID
 	// A group in the user's subtree, for the target user's role.
@@ -317,6 +332,35 @@ func buildActor(t *testing.T, srv *web.Server, db *sqldb.DB, username string) *a
 			t.Fatalf("%s: no contact in scope: %v", username, err)
 		}
 		a.in["contacts"] = ks[0].ID
+		ps, _, err := sqldb.NewPlaceService(db).FindPlaces(actx, caunoi.PlaceFilter{Page: caunoi.Page{Limit: 1}})
+		if err != nil || len(ps) == 0 {
+			t.Fatalf("%s: no place in scope: %v", username, err)
+		}
+		a.in["places"] = ps[0].ID
+		as, _, err := sqldb.NewActivityService(db).FindActivities(actx, caunoi.ActivityFilter{Page: caunoi.Page{Limit: 1}})
+		if err != nil || len(as) == 0 {
+			t.Fatalf("%s: no activity in scope: %v", username, err)
+		}
+		a.in["activities"] = as[0].ID
+		// A consent and a membership of a client in scope (demo clients
+		// have them; take the first client that has both).
+		clients, _, err := sqldb.NewClientService(db).FindClients(actx, caunoi.ClientFilter{Page: caunoi.Page{Limit: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range clients {
+			full, err := sqldb.NewClientService(db).FindClientByID(actx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(full.Consents) > 0 && len(full.Memberships) > 0 {
+				a.in["consents"], a.in["memberships"] = full.Consents[0].ID, full.Memberships[0].ID
+				break
+			}
+		}
+		if a.in["consents"] == "" {
+			t.Fatalf("%s: no client in scope with a consent and a membership", username)
+		}
 	}
 	secret, _, err := users.CreateToken(actx, "kiểm tra", time.Now().Add(24*time.Hour))
 	if err != nil {
@@ -378,5 +422,21 @@ func buildOutside(t *testing.T, db *sqldb.DB) outside {
 	if err := sqldb.NewContactService(db).CreateContact(uctx, k); err != nil {
 		t.Fatal(err)
 	}
-	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID}
+	p := &caunoi.Place{OrgID: group.ID, Kind: caunoi.PlaceEstablishment, Type: "karaoke", Name: "Karaoke ngoài phạm vi"}
+	if err := sqldb.NewPlaceService(db).CreatePlace(uctx, p); err != nil {
+		t.Fatal(err)
+	}
+	act := &caunoi.Activity{OrgID: group.ID, Kind: "group_meeting", HeldOn: caunoi.Date(caunoi.Today()), Title: "Sinh hoạt ngoài phạm vi", AnonFemale: 5}
+	if err := sqldb.NewActivityService(db).CreateActivity(uctx, act); err != nil {
+		t.Fatal(err)
+	}
+	consent := &caunoi.Consent{ClientID: c.ID, Purpose: "services", GivenOn: caunoi.Date(caunoi.Today())}
+	if err := sqldb.NewClientService(db).RecordConsent(uctx, consent); err != nil {
+		t.Fatal(err)
+	}
+	m := &caunoi.Membership{ClientID: c.ID, OrgID: group.ID, Role: "member", JoinedOn: caunoi.Date(caunoi.Today())}
+	if err := sqldb.NewClientService(db).AddMembership(uctx, m); err != nil {
+		t.Fatal(err)
+	}
+	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"caunoi"
 )
@@ -12,46 +13,67 @@ type clientListData struct {
 	Populations []caunoi.Population
 	Statuses    []string
 	Pager       pager
+	// Lookup is set when the list answers an exact lookup by phone or
+	// identity number rather than the filters.
+	Lookup  bool
+	IDKinds []string
 }
 
 // clientList lists the clients of the user's subtree; national officers
 // never reach it (no client.read).
 func (s *Server) clientList(w http.ResponseWriter, r *http.Request) {
-	pg, n := pageOf(r)
 	q := r.URL.Query()
+	d := &clientListData{Populations: caunoi.Populations, Statuses: caunoi.ClientStatuses, IDKinds: []string{"phone", "id_number"}}
+	pg, n := pageOf(r)
 	clients, total, err := s.Clients.FindClients(r.Context(), caunoi.ClientFilter{Query: q.Get("q"), Population: caunoi.Population(q.Get("population")),
 		Status: q.Get("status"), OrgID: q.Get("org"), Page: pg})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.newPage(r, "page.clients", &clientListData{Clients: clients, Populations: caunoi.Populations, Statuses: caunoi.ClientStatuses, Pager: newPager(r, n, total)})
+	d.Clients, d.Pager = clients, newPager(r, n, total)
+	p := s.newPage(r, "page.clients", d)
 	p.Form = q
 	s.render(w, r, http.StatusOK, "clients", p)
 }
 
-// clientShowData is what a client's page shows.
-type clientShowData struct {
-	Client   *caunoi.Client
-	Org      *caunoi.Organisation
-	Contacts []*caunoi.Contact
+// clientLookup finds clients by the exact phone or identity number
+// (id_kind=phone|id_number, id_value), through the blind index. It is a
+// POST so that the number stays out of URLs, browser history and logs.
+func (s *Server) clientLookup(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	d := &clientListData{Populations: caunoi.Populations, Statuses: caunoi.ClientStatuses, IDKinds: []string{"phone", "id_number"}, Lookup: true}
+	p := s.newPage(r, "page.clients", d)
+	p.Form = f
+	clients, err := s.Clients.FindClientsByIdentifier(r.Context(), f.Get("id_kind"), strings.TrimSpace(f.Get("id_value")))
+	if err != nil {
+		if caunoi.ErrorCode(err) != caunoi.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		p.Error, p.Fields = p.L.Error(err)
+		s.render(w, r, http.StatusUnprocessableEntity, "clients", p)
+		return
+	}
+	d.Clients = clients
+	d.Pager = pager{Page: 1, Pages: 1, Total: len(clients)}
+	s.render(w, r, http.StatusOK, "clients", p)
 }
 
-// clientShow shows one client; the read is audited by storage.
+// clientShow shows one client with its identifying fields, status history,
+// consents, memberships and the forms to change them; the read is audited
+// by storage.
 func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	c, err := s.Clients.FindClientByID(ctx, r.PathValue("id"))
+	p, err := s.clientPage(r, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := &clientShowData{Client: c}
-	d.Org, _ = s.Orgs.FindOrgByID(ctx, c.OrgID)
-	if d.Contacts, _, err = s.Contacts.FindContacts(ctx, caunoi.ContactFilter{ClientID: c.ID, Page: caunoi.Page{Limit: 20}}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "client", s.newPage(r, "page.client", d))
+	s.render(w, r, http.StatusOK, "client", p)
 }
 
 // contactListData is what the contact list shows.
@@ -60,8 +82,9 @@ type contactListData struct {
 	Pager    pager
 }
 
-// contactList lists outreach contacts of the user's subtree, newest first.
-func (s *Server) contactList(w http.ResponseWriter, r *http.Request) {
+// contactListPage prepares the list of outreach contacts of the user's
+// subtree, newest first.
+func (s *Server) contactListPage(r *http.Request) (*page, error) {
 	pg, n := pageOf(r)
 	q := r.URL.Query()
 	f := caunoi.ContactFilter{OrgID: q.Get("org"), Page: pg}
@@ -70,10 +93,19 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request) {
 	}
 	contacts, total, err := s.Contacts.FindContacts(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	p := s.newPage(r, "page.contacts", &contactListData{Contacts: contacts, Pager: newPager(r, n, total)})
 	p.Form = q
+	return p, nil
+}
+
+// contactList lists outreach contacts of the user's subtree, newest first.
+func (s *Server) contactList(w http.ResponseWriter, r *http.Request) {
+	p, err := s.contactListPage(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "contacts", p)
 }

@@ -44,6 +44,8 @@ var menu = []struct {
 	{"/", "nav.home", ""},
 	{"/clients", "nav.clients", caunoi.PermClientRead},
 	{"/contacts", "nav.contacts", caunoi.PermClientRead},
+	{"/activities", "nav.activities", caunoi.PermClientRead},
+	{"/places", "nav.places", caunoi.PermClientRead},
 	{"/orgs", "nav.orgs", caunoi.PermOrgRead},
 	{"/users", "nav.users", caunoi.PermUserRead},
 	{"/admin-units", "nav.admin_units", caunoi.PermUnitRead},

@@ -32,6 +32,11 @@ type Server struct {
 	Audit    caunoi.AuditService
 	Clients  caunoi.ClientService
 	Contacts caunoi.ContactService
+	Places   caunoi.PlaceService
+	Acts     caunoi.ActivityService
+	Imports  caunoi.ImportService
+	// UIC is the formula of unique identifier codes (CAUNOI_UIC_FORMULA).
+	UIC      caunoi.UICFormula
 	Cat      *i18n.Catalogue
 	Sessions *scs.SessionManager
 	Log      *slog.Logger
@@ -52,12 +57,22 @@ type Config struct {
 	DB  *sqldb.DB
 	Log *slog.Logger
 	TLS bool
+	// UIC is the formula of unique identifier codes; the zero value is
+	// caunoi.DefaultUICFormula.
+	UIC caunoi.UICFormula
 }
 
 // New returns a server over the database.
 func New(cfg Config) (*Server, error) {
 	db := cfg.DB
 	log := cfg.Log
+	if cfg.UIC.String() == "" {
+		f, err := caunoi.ParseUICFormula(caunoi.DefaultUICFormula)
+		if err != nil {
+			return nil, err
+		}
+		cfg.UIC = f
+	}
 	if log == nil {
 		log = slog.Default()
 	}
@@ -82,6 +97,10 @@ func New(cfg Config) (*Server, error) {
 		Audit:    sqldb.NewAuditService(db),
 		Clients:  sqldb.NewClientService(db),
 		Contacts: sqldb.NewContactService(db),
+		Places:   sqldb.NewPlaceService(db),
+		Acts:     sqldb.NewActivityService(db),
+		Imports:  sqldb.NewImportService(db),
+		UIC:      cfg.UIC,
 		Cat:      cat,
 		Sessions: sm,
 		Log:      log,
@@ -91,7 +110,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
-		Cat: cat, Log: log,
+		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
 	}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err

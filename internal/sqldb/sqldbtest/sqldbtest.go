@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"caunoi/internal/secure"
 	"caunoi/internal/sqldb"
 )
 
@@ -56,6 +57,9 @@ func MustOpen(tb testing.TB, d sqldb.Dialect) *sqldb.DB {
 	db, err := sqldb.Open(ctx, dbURL)
 	if err != nil {
 		tb.Fatalf("open %s: %v", d, err)
+	}
+	if db.Keys, _, err = secure.LoadKeyring(filepath.Join(tb.TempDir(), "keys"), true); err != nil {
+		tb.Fatalf("keys: %v", err)
 	}
 	tb.Cleanup(func() { db.Close() })
 	if err := db.Migrate(ctx); err != nil {
