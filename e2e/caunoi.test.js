@@ -38,6 +38,8 @@ const MENU = {
   'Trang chủ': '/',
   'Khách hàng': '/clients',
   'Tiếp cận': '/contacts',
+  'Hoạt động nhóm': '/activities',
+  'Địa bàn': '/places',
   'Tổ chức': '/orgs',
   'Người dùng': '/users',
   'Đơn vị hành chính': '/admin-units',
@@ -52,13 +54,13 @@ const ROLES = [
   { user: 'cuc.canbo', role: 'national_officer',
     nav: ['Trang chủ', 'Tổ chức', 'Đơn vị hành chính', 'Tài khoản'] },
   { user: 'quangninh.canbo', role: 'province_officer',
-    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Tổ chức', 'Người dùng', 'Đơn vị hành chính', 'Tài khoản'] },
+    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Tổ chức', 'Người dùng', 'Đơn vị hành chính', 'Tài khoản'] },
   { user: 'songbien.truongnhom', role: 'group_leader',
-    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Tổ chức', 'Người dùng', 'Đơn vị hành chính', 'Tài khoản'] },
+    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Tổ chức', 'Người dùng', 'Đơn vị hành chính', 'Tài khoản'] },
   { user: 'songbien.dongdang', role: 'peer_educator',
-    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Tổ chức', 'Đơn vị hành chính', 'Tài khoản'] },
+    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Tổ chức', 'Đơn vị hành chính', 'Tài khoản'] },
   { user: 'songbien.congtacvien', role: 'outreach_worker',
-    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Tổ chức', 'Đơn vị hành chính', 'Tài khoản'] },
+    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Tổ chức', 'Đơn vị hành chính', 'Tài khoản'] },
 ];
 
 const MSG = {
@@ -342,6 +344,8 @@ for (const user of ['admin', 'quangninh.canbo']) {
           .filter((a) => a.getBoundingClientRect().width > 0 && a.textContent.trim() !== '')
           .map((a) => a.getAttribute('href')));
         for (const l of links) {
+          // Exports are downloads, not pages.
+          if (/\/export\b/.test(l)) continue;
           if (shapes.has(shape(l))) continue;
           shapes.add(shape(l));
           targets.push({ from: href, href: l });
