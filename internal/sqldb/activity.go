@@ -108,25 +108,9 @@ func (s *ActivityService) FindActivities(ctx context.Context, f caunoi.ActivityF
 		if f.To != nil {
 			w.add(" AND a.held_on < ", w.arg(dayOf(*f.To)))
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+w.String(), w.args...).Scan(&total); err != nil {
-			return fmt.Errorf("count activities: %w", err)
-		}
-		q := query{args: w.args}
-		q.add("SELECT ", activityCols, w.String(), " ORDER BY a.held_on DESC, a.id DESC")
-		q.page(f.Page)
-		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
-		if err != nil {
-			return fmt.Errorf("find activities: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanActivity(rows)
-			if err != nil {
-				return fmt.Errorf("scan activity: %w", err)
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
+		items, n, err := listPage(ctx, tx, "activities", activityCols, w, "a.held_on DESC, a.id DESC", f.Page, scanActivity)
+		out, total = items, n
+		return err
 	})
 	return out, total, err
 }

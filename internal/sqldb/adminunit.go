@@ -24,7 +24,7 @@ var _ caunoi.AdminUnitService = (*AdminUnitService)(nil)
 
 const unitCols = `code, name, level, COALESCE(parent_code, ''), valid_from, valid_to, COALESCE(successor_code, '')`
 
-func scanUnit(sc interface{ Scan(...any) error }) (*caunoi.AdminUnit, error) {
+func scanUnit(sc scanner) (*caunoi.AdminUnit, error) {
 	var u caunoi.AdminUnit
 	var to sql.NullTime
 	if err := sc.Scan(&u.Code, &u.Name, &u.Level, &u.ParentCode, &u.ValidFrom, &to, &u.SuccessorCode); err != nil {

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"caunoi"
 )
@@ -54,35 +53,29 @@ func (s *AuditService) FindAuditEntries(ctx context.Context, f caunoi.AuditFilte
 		if f.To != nil {
 			w.add(" AND a.at < ", w.arg(f.To.UTC()))
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+w.String(), w.args...).Scan(&total); err != nil {
-			return fmt.Errorf("count audit: %w", err)
-		}
-		q := query{args: w.args}
-		q.add("SELECT a.id, a.at, a.actor_id, a.actor_name, a.action, a.entity, a.entity_id, a.org_path, a.before, a.after, a.reason", w.String(), " ORDER BY a.at DESC, a.id DESC")
-		q.page(f.Page)
-		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
-		if err != nil {
-			return fmt.Errorf("find audit: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e caunoi.AuditEntry
-			var before, after sql.NullString
-			if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.Action, &e.Entity, &e.EntityID, &e.OrgPath, &before, &after, &e.Reason); err != nil {
-				return fmt.Errorf("scan audit: %w", err)
-			}
-			e.At = e.At.UTC()
-			if before.Valid {
-				e.Before = []byte(before.String)
-			}
-			if after.Valid {
-				e.After = []byte(after.String)
-			}
-			out = append(out, &e)
-		}
-		return rows.Err()
+		items, n, err := listPage(ctx, tx, "audit", auditCols, w, "a.at DESC, a.id DESC", f.Page, scanAudit)
+		out, total = items, n
+		return err
 	})
 	return out, total, err
+}
+
+const auditCols = "a.id, a.at, a.actor_id, a.actor_name, a.action, a.entity, a.entity_id, a.org_path, a.before, a.after, a.reason"
+
+func scanAudit(sc scanner) (*caunoi.AuditEntry, error) {
+	var e caunoi.AuditEntry
+	var before, after sql.NullString
+	if err := sc.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.Action, &e.Entity, &e.EntityID, &e.OrgPath, &before, &after, &e.Reason); err != nil {
+		return nil, err
+	}
+	e.At = e.At.UTC()
+	if before.Valid {
+		e.Before = []byte(before.String)
+	}
+	if after.Valid {
+		e.After = []byte(after.String)
+	}
+	return &e, nil
 }
 
 // isRootAdmin reports whether the actor is an admin of a root organisation.

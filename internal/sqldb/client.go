@@ -141,25 +141,9 @@ func (s *ClientService) FindClients(ctx context.Context, f caunoi.ClientFilter) 
 		if q := caunoi.Fold(f.Query); q != "" {
 			w.add(" AND (c.nickname_search LIKE ", w.arg(likeArg(q)), ` ESCAPE '\' OR c.uic = `, w.arg(upper(f.Query)), ")")
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+w.String(), w.args...).Scan(&total); err != nil {
-			return fmt.Errorf("count clients: %w", err)
-		}
-		q := query{args: w.args}
-		q.add("SELECT ", clientCols, w.String(), " ORDER BY c.nickname_search, c.id")
-		q.page(f.Page)
-		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
-		if err != nil {
-			return fmt.Errorf("find clients: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanClient(rows)
-			if err != nil {
-				return fmt.Errorf("scan client: %w", err)
-			}
-			out = append(out, c)
-		}
-		return rows.Err()
+		items, n, err := listPage(ctx, tx, "clients", clientCols, w, "c.nickname_search, c.id", f.Page, scanClient)
+		out, total = items, n
+		return err
 	})
 	return out, total, err
 }

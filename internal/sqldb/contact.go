@@ -93,25 +93,9 @@ func (s *ContactService) FindContacts(ctx context.Context, f caunoi.ContactFilte
 		if f.To != nil {
 			w.add(" AND k.at < ", w.arg(f.To.UTC()))
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+w.String(), w.args...).Scan(&total); err != nil {
-			return fmt.Errorf("count contacts: %w", err)
-		}
-		q := query{args: w.args}
-		q.add("SELECT ", contactCols, w.String(), " ORDER BY k.at DESC, k.id DESC")
-		q.page(f.Page)
-		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
-		if err != nil {
-			return fmt.Errorf("find contacts: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanContact(rows)
-			if err != nil {
-				return fmt.Errorf("scan contact: %w", err)
-			}
-			out = append(out, c)
-		}
-		return rows.Err()
+		items, n, err := listPage(ctx, tx, "contacts", contactCols, w, "k.at DESC, k.id DESC", f.Page, scanContact)
+		out, total = items, n
+		return err
 	})
 	return out, total, err
 }

@@ -20,7 +20,7 @@ var _ caunoi.OrgService = (*OrgService)(nil)
 const orgCols = `o.id, COALESCE(o.parent_id, ''), o.kind, o.group_kind, o.name, COALESCE(o.admin_unit_code, ''), o.models, o.founded,
 	o.path, o.depth, o.version, o.created_at, o.updated_at, o.voided_at, o.voided_by, o.void_reason`
 
-func scanOrg(sc interface{ Scan(...any) error }) (*caunoi.Organisation, error) {
+func scanOrg(sc scanner) (*caunoi.Organisation, error) {
 	var o caunoi.Organisation
 	var models string
 	var founded, voided sql.NullTime
@@ -87,25 +87,9 @@ func (s *OrgService) FindOrgs(ctx context.Context, f caunoi.OrgFilter) ([]*cauno
 		if q := caunoi.Fold(f.Query); q != "" {
 			w.add(" AND o.name_search LIKE ", w.arg(likeArg(q)), ` ESCAPE '\'`)
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+w.String(), w.args...).Scan(&total); err != nil {
-			return fmt.Errorf("count orgs: %w", err)
-		}
-		q := query{args: w.args}
-		q.add("SELECT ", orgCols, w.String(), " ORDER BY o.path")
-		q.page(f.Page)
-		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
-		if err != nil {
-			return fmt.Errorf("find orgs: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			o, err := scanOrg(rows)
-			if err != nil {
-				return fmt.Errorf("scan org: %w", err)
-			}
-			orgs = append(orgs, o)
-		}
-		return rows.Err()
+		items, n, err := listPage(ctx, tx, "orgs", orgCols, w, "o.path", f.Page, scanOrg)
+		orgs, total = items, n
+		return err
 	})
 	return orgs, total, err
 }

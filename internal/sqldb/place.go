@@ -89,25 +89,9 @@ func (s *PlaceService) FindPlaces(ctx context.Context, f caunoi.PlaceFilter) ([]
 		if q := caunoi.Fold(f.Query); q != "" {
 			w.add(" AND p.name_search LIKE ", w.arg(likeArg(q)), ` ESCAPE '\'`)
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+w.String(), w.args...).Scan(&total); err != nil {
-			return fmt.Errorf("count places: %w", err)
-		}
-		q := query{args: w.args}
-		q.add("SELECT ", placeCols, w.String(), " ORDER BY p.name_search, p.id")
-		q.page(f.Page)
-		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
-		if err != nil {
-			return fmt.Errorf("find places: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPlace(rows)
-			if err != nil {
-				return fmt.Errorf("scan place: %w", err)
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
+		items, n, err := listPage(ctx, tx, "places", placeCols, w, "p.name_search, p.id", f.Page, scanPlace)
+		out, total = items, n
+		return err
 	})
 	return out, total, err
 }

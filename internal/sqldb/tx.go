@@ -265,3 +265,30 @@ func (tx *Tx) voidRow(ctx context.Context, table, id string, version int, reason
 		version = $4, updated_at = $1 WHERE id = $5 AND version = $6`, now, v.VoidedBy, reason, version+1, id, version)
 	return v, err
 }
+
+// listPage counts the rows that w (" FROM … WHERE …" with its arguments)
+// selects, then reads one page of them in order with scan. what names the
+// records in errors.
+func listPage[T any](ctx context.Context, tx *Tx, what, cols string, w query, order string, p caunoi.Page, scan func(scanner) (T, error)) ([]T, int, error) {
+	var total int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count %s: %w", what, err)
+	}
+	q := query{args: append([]any(nil), w.args...)}
+	q.add("SELECT ", cols, w.String(), " ORDER BY ", order)
+	q.page(p)
+	rows, err := tx.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("scan %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	return out, total, rows.Err()
+}

@@ -121,28 +121,11 @@ func (s *UserService) FindUsers(ctx context.Context, f caunoi.UserFilter) ([]*ca
 		if q := strings.TrimSpace(f.Query); q != "" {
 			w.add(" AND (u.username LIKE ", w.arg(likeArg(strings.ToLower(q))), ` ESCAPE '\' OR LOWER(u.display_name) LIKE `, w.arg(likeArg(strings.ToLower(q))), ` ESCAPE '\')`)
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+w.String(), w.args...).Scan(&total); err != nil {
-			return fmt.Errorf("count users: %w", err)
-		}
-		q := query{args: w.args}
-		q.add("SELECT ", userCols, w.String(), " ORDER BY u.username")
-		q.page(f.Page)
-		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
+		items, n, err := listPage(ctx, tx, "users", userCols, w, "u.username", f.Page, scanUser)
 		if err != nil {
-			return fmt.Errorf("find users: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return fmt.Errorf("scan user: %w", err)
-			}
-			users = append(users, u)
-		}
-		if err := rows.Err(); err != nil {
 			return err
 		}
-		rows.Close()
+		users, total = items, n
 		for _, u := range users {
 			if u.Grants, err = grantsOf(ctx, tx, u.ID); err != nil {
 				return err
