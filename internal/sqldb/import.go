@@ -21,12 +21,16 @@ var _ caunoi.ImportService = (*ImportService)(nil)
 // domain error becomes the row's errors, any other error ends the import.
 // A dry run, or a file with bad rows and no KeepGood, is rolled back.
 func importRows[T any](ctx context.Context, db *DB, perm caunoi.Permission, entity string, rows []caunoi.ImportRow[T], opts caunoi.ImportOptions,
-	validate func(T) error, insert func(*Tx, T, string) (bool, error)) (*caunoi.ImportResult, error) {
+	validate func(T) error, insert func(*Tx, T, string) (bool, error), orgPath func(T) string) (*caunoi.ImportResult, error) {
 	if _, err := caunoi.Require(ctx, perm); err != nil {
 		return nil, err
 	}
 	res := &caunoi.ImportResult{Rows: len(rows) + countRows(opts.Errors), Errors: append([]caunoi.RowError(nil), opts.Errors...)}
 	err := db.inTx(ctx, true, func(tx *Tx) error {
+		tx.orgs = map[string]*caunoi.Organisation{}
+		// The audit entry belongs to the organisation of the rows stored,
+		// when they share one (an upload is for one group).
+		path, mixed := "", false
 		for _, r := range rows {
 			err := validate(r.Record)
 			var stored bool
@@ -48,6 +52,11 @@ func importRows[T any](ctx context.Context, db *DB, perm caunoi.Permission, enti
 			}
 			if stored {
 				res.Imported++
+				if p := orgPath(r.Record); path == "" {
+					path = p
+				} else if p != path {
+					mixed = true
+				}
 			} else {
 				res.Skipped++
 			}
@@ -56,7 +65,10 @@ func importRows[T any](ctx context.Context, db *DB, perm caunoi.Permission, enti
 		if opts.DryRun || (len(res.Errors) > 0 && !opts.KeepGood) {
 			return errRollback
 		}
-		return tx.audit(caunoi.ActionImport, entity, "", "", nil, map[string]int{"rows": res.Rows, "imported": res.Imported, "skipped": res.Skipped}, "")
+		if mixed {
+			path = ""
+		}
+		return tx.audit(caunoi.ActionImport, entity, "", path, nil, map[string]int{"rows": res.Rows, "imported": res.Imported, "skipped": res.Skipped}, "")
 	})
 	if err != nil && !errors.Is(err, errRollback) {
 		return nil, err
@@ -79,7 +91,8 @@ func (s *ImportService) ImportClients(ctx context.Context, rows []caunoi.ImportR
 			}
 			c.OrgPath, c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt = o.Path, 1, tx.actor.UserID, tx.now, tx.now
 			return tx.insertClient(ctx, c, key)
-		})
+		},
+		func(c *caunoi.Client) string { return c.OrgPath })
 }
 
 // ImportContacts records contacts from a file; the worker is the actor
@@ -97,7 +110,8 @@ func (s *ImportService) ImportContacts(ctx context.Context, rows []caunoi.Import
 			}
 			return c.Validate(now)
 		},
-		func(tx *Tx, c *caunoi.Contact, key string) (bool, error) { return tx.insertContact(ctx, c, key) })
+		func(tx *Tx, c *caunoi.Contact, key string) (bool, error) { return tx.insertContact(ctx, c, key) },
+		func(c *caunoi.Contact) string { return c.OrgPath })
 }
 
 // ImportActivities records group activities from a file.
@@ -105,5 +119,6 @@ func (s *ImportService) ImportActivities(ctx context.Context, rows []caunoi.Impo
 	now := s.db.Now()
 	return importRows(ctx, s.db, caunoi.PermContactWrite, "activity", rows, opts,
 		func(a *caunoi.Activity) error { return a.Validate(now) },
-		func(tx *Tx, a *caunoi.Activity, key string) (bool, error) { return tx.insertActivity(ctx, a, key) })
+		func(tx *Tx, a *caunoi.Activity, key string) (bool, error) { return tx.insertActivity(ctx, a, key) },
+		func(a *caunoi.Activity) string { return a.OrgPath })
 }

@@ -81,6 +81,11 @@ func TestImportContacts(t *testing.T) {
 		if n := stored(); n != 3 || imports() != 1 {
 			t.Errorf("after keeping the good rows: %d contacts, %d import audit entries; want 3 and 1", n, imports())
 		}
+		// The import is audited under the group it was for, so the
+		// province's administrators see it too.
+		if e := f.auditEntries(caunoi.AuditFilter{Action: caunoi.ActionImport, Entity: "contact"}); len(e) != 1 || e[0].OrgPath == "" || e[0].OrgPath != first[0].Record.OrgPath {
+			t.Errorf("import audit entries = %+v, want one under the group", e)
+		}
 		list, n, err := f.Contacts.FindContacts(pe, caunoi.ContactFilter{WorkerID: peID})
 		must(t, err)
 		want := []string{first[0].Record.ID, first[2].Record.ID, first[4].Record.ID}

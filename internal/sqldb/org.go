@@ -38,6 +38,11 @@ func scanOrg(sc scanner) (*caunoi.Organisation, error) {
 
 // findOrg loads an organisation in the actor's scope for p.
 func (tx *Tx) findOrg(ctx context.Context, id string, p caunoi.Permission) (*caunoi.Organisation, error) {
+	key := id + " " + string(p)
+	if o, ok := tx.orgs[key]; ok {
+		c := *o
+		return &c, nil
+	}
 	var q query
 	q.add("SELECT ", orgCols, " FROM orgs o WHERE o.id = ", q.arg(id), " AND ")
 	if err := q.scope(tx.actor, p, "o.path"); err != nil {
@@ -46,6 +51,10 @@ func (tx *Tx) findOrg(ctx context.Context, id string, p caunoi.Permission) (*cau
 	o, err := scanOrg(tx.QueryRowContext(ctx, q.String(), q.args...))
 	if err != nil {
 		return nil, notFound(err, "org")
+	}
+	if tx.orgs != nil {
+		c := *o
+		tx.orgs[key] = &c
 	}
 	return o, nil
 }

@@ -19,6 +19,10 @@ type Tx struct {
 	db    *DB
 	now   time.Time
 	actor *caunoi.Actor
+	// orgs caches organisations found in this transaction (by id and
+	// permission) when many rows refer to the same few: imports. Nothing
+	// in such a transaction changes an organisation.
+	orgs map[string]*caunoi.Organisation
 }
 
 // begin opens a transaction on the write pool (write) or the read pool.
