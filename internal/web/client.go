@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"caunoi"
 )
@@ -78,8 +79,9 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) {
 
 // contactListData is what the contact list shows.
 type contactListData struct {
-	Contacts []*caunoi.Contact
-	Pager    pager
+	Contacts    []*caunoi.Contact
+	Populations []caunoi.Population
+	Pager       pager
 }
 
 // contactListPage prepares the list of outreach contacts of the user's
@@ -87,17 +89,51 @@ type contactListData struct {
 func (s *Server) contactListPage(r *http.Request) (*page, error) {
 	pg, n := pageOf(r)
 	q := r.URL.Query()
-	f := caunoi.ContactFilter{OrgID: q.Get("org"), Page: pg}
-	if q.Get("mine") != "" {
-		f.WorkerID = caunoi.ActorFromContext(r.Context()).UserID
+	d := &contactListData{Populations: caunoi.Populations}
+	f, err := contactFilter(r)
+	if err != nil {
+		if caunoi.ErrorCode(err) != caunoi.EINVALID {
+			return nil, err
+		}
+		p := s.newPage(r, "page.contacts", d)
+		p.Form = q
+		p.Error, p.Fields = p.L.Error(err)
+		return p, nil
 	}
+	f.Page = pg
 	contacts, total, err := s.Contacts.FindContacts(r.Context(), f)
 	if err != nil {
 		return nil, err
 	}
-	p := s.newPage(r, "page.contacts", &contactListData{Contacts: contacts, Pager: newPager(r, n, total)})
+	d.Contacts, d.Pager = contacts, newPager(r, n, total)
+	p := s.newPage(r, "page.contacts", d)
 	p.Form = q
 	return p, nil
+}
+
+// contactFilter reads the filters of the contacts list and its export:
+// ?org=, ?client=, ?place=, ?population=, ?mine=, and the period ?from=
+// ?to= (days, both included; contacts are moments, so days run from
+// midnight in Vietnam).
+func contactFilter(r *http.Request) (caunoi.ContactFilter, error) {
+	q := r.URL.Query()
+	f := caunoi.ContactFilter{OrgID: q.Get("org"), ClientID: q.Get("client"), PlaceID: q.Get("place"), Population: caunoi.Population(q.Get("population"))}
+	if q.Get("mine") != "" {
+		f.WorkerID = caunoi.ActorFromContext(r.Context()).UserID
+	}
+	from, to, err := fwPeriod(q)
+	if err != nil {
+		return f, err
+	}
+	if from != nil {
+		t := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, caunoi.Zone)
+		f.From = &t
+	}
+	if to != nil {
+		t := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, caunoi.Zone)
+		f.To = &t
+	}
+	return f, nil
 }
 
 // contactList lists outreach contacts of the user's subtree, newest first.

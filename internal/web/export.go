@@ -204,30 +204,16 @@ func (s *Server) clientExport(w http.ResponseWriter, r *http.Request) {
 // of clients in scope (read only if some contact names a client).
 func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	q := r.URL.Query()
 	orgs, err := s.fwOrgs(ctx, caunoi.PermClientRead)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	names := fwOrgNames(orgs)
-	f := caunoi.ContactFilter{OrgID: q.Get("org"), ClientID: q.Get("client"), PlaceID: q.Get("place"), Population: caunoi.Population(q.Get("population"))}
-	if q.Get("mine") != "" {
-		f.WorkerID = caunoi.ActorFromContext(ctx).UserID
-	}
-	from, to, err := fwPeriod(q)
+	f, err := contactFilter(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	// Contacts are moments: the period runs from midnight in Vietnam.
-	if from != nil {
-		t := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, caunoi.Zone)
-		f.From = &t
-	}
-	if to != nil {
-		t := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, caunoi.Zone)
-		f.To = &t
 	}
 	rows := &fwRows[*caunoi.Contact]{fetch: func(pg caunoi.Page) ([]*caunoi.Contact, int, error) {
 		f.Page = pg

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -460,4 +461,35 @@ type neverRead struct{ t *testing.T }
 func (n neverRead) Read([]byte) (int, error) {
 	n.t.Error("the body of a request announced too large was read")
 	return 0, io.EOF
+}
+
+// TestContactListFilters: the contacts list narrows by population and
+// period, and its export follows the same filters.
+func TestContactListFilters(t *testing.T) {
+	db := sqldbtest.MustOpen(t, sqldb.SQLite)
+	srv := newDemoServer(t, db, web.Config{})
+	c := &client{t: t, srv: srv}
+	c.login("vongtay.truongnhom", demo.Password)
+	count := func(path string) int {
+		body := c.get(path).Body.String()
+		m := regexp.MustCompile(`Trang \d+/\d+ · ([\d.]+) mục`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("%s: no total in the page", path)
+		}
+		n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ".", ""))
+		return n
+	}
+	all := count("/contacts")
+	sexWork := count("/contacts?population=sex_work")
+	drugUse := count("/contacts?population=drug_use")
+	if all == 0 || drugUse == 0 || drugUse > all || sexWork >= all {
+		t.Errorf("all %d, drug use %d, sex work %d", all, drugUse, sexWork)
+	}
+	future := caunoi.Today().AddDate(0, 0, 2).Format("02/01/2006")
+	if n := count("/contacts?from=" + future); n != 0 {
+		t.Errorf("%d contacts from the day after tomorrow", n)
+	}
+	if res := c.get("/contacts?from=31/02/2025"); res.Code != http.StatusOK || !strings.Contains(res.Body.String(), "Ngày không hợp lệ") {
+		t.Errorf("a bad date: %d", res.Code)
+	}
 }
