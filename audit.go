@@ -33,6 +33,8 @@ const (
 	ActionLogout = "logout"
 	ActionGrant  = "grant"
 	ActionRevoke = "revoke"
+	// ActionReencrypt: identifying fields sealed again with the current key.
+	ActionReencrypt = "reencrypt"
 )
 
 // AuditFilter selects audit entries.

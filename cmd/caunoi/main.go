@@ -48,6 +48,7 @@ Commands:
   user add  create a user with a role on an organisation
   demo      load the demo data into an empty database
   backup    write a consistent copy of the database while it is in use
+  rekey     re-encrypt identifying fields still sealed with an old key
   version   print the version
 
 Run "caunoi COMMAND -h" for the flags of a command.
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return demoCmd(ctx, args, stdout, stderr)
 	case "backup":
 		return backup(ctx, args, stdout, stderr)
+	case "rekey":
+		return rekey(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "caunoi", caunoi.Version)
 		return nil
@@ -377,5 +380,26 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	fmt.Fprintf(stdout, "backup written to %s\n", dest)
+	return nil
+}
+
+// rekey completes a key rotation: after a new key line was appended to
+// the keyring, it seals every identifying field again with it, so that the
+// old keys can then be removed.
+func rekey(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dbf := newFlags("rekey", stdout, stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := open(ctx, dbf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Reencrypt(caunoi.NewContextWithActor(ctx, caunoi.SystemActor()), 500)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "re-encrypted the identifying fields of %d clients with key %s; older keys may now be removed from the keyring\n", n, db.Keys.CurrentID())
 	return nil
 }

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"caunoi/internal/secure"
 	"caunoi/internal/sqldb"
 )
 
@@ -134,5 +136,90 @@ func TestVersionAndUnknownCommand(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"fly"}, nil, io.Discard, io.Discard); err == nil {
 		t.Error("an unknown command was accepted")
+	}
+}
+
+// TestRekey rotates the keys the way an administrator does: append a new
+// key line, run rekey, drop the old line; every phone still reads.
+func TestRekey(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "keys")
+	dbArg := "sqlite:" + filepath.Join(dir, "c.db")
+	t.Setenv("CAUNOI_KEYS_FILE", keys)
+	ctx := context.Background()
+	if err := run(ctx, []string{"demo", "--db", dbArg}, nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	phones := func() map[string]string {
+		t.Helper()
+		db, err := sqldb.Open(ctx, dbArg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if db.Keys, _, err = secure.LoadKeyring(keys, false); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.ReadDB().Query("SELECT id, phone_enc FROM clients WHERE phone_enc <> ''")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var id, enc string
+			rows.Scan(&id, &enc)
+			plain, err := db.Keys.Decrypt(enc, "clients/"+id+"/phone")
+			if err != nil {
+				t.Fatalf("client %s: %v", id, err)
+			}
+			out[id] = plain
+		}
+		return out
+	}
+	before := phones()
+	if len(before) < 50 {
+		t.Fatalf("only %d demo phones", len(before))
+	}
+	old, err := os.ReadFile(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keys, append(old, []byte(secure.NewKeyLine()+"\n")...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := run(ctx, []string{"rekey", "--db", dbArg}, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "re-encrypted the identifying fields of") {
+		t.Errorf("rekey said %q", out.String())
+	}
+	// Drop the old key line: only the new key and the index secret stay.
+	var kept []string
+	for _, line := range strings.Split(strings.TrimSpace(string(old)), "\n") {
+		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "index ") {
+			kept = append(kept, line)
+		}
+	}
+	after, _ := os.ReadFile(keys)
+	lines := strings.Split(strings.TrimSpace(string(after)), "\n")
+	kept = append(kept, lines[len(lines)-1])
+	if err := os.WriteFile(keys, []byte(strings.Join(kept, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := phones()
+	if len(got) != len(before) {
+		t.Fatalf("%d phones after rekey, %d before", len(got), len(before))
+	}
+	for id, p := range before {
+		if got[id] != p {
+			t.Errorf("client %s: phone changed", id)
+		}
+	}
+	// A second run finds nothing left to do.
+	out.Reset()
+	if err := run(ctx, []string{"rekey", "--db", dbArg}, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "of 0 clients") {
+		t.Errorf("second rekey: %q %v", out.String(), err)
 	}
 }

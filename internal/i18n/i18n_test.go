@@ -106,7 +106,7 @@ func TestEveryEnumIsTranslated(t *testing.T) {
 	lists["commodity"] = caunoi.Commodities
 	lists["level"] = []string{caunoi.LevelProvince, caunoi.LevelCommune}
 	lists["action"] = []string{caunoi.ActionCreate, caunoi.ActionUpdate, caunoi.ActionVoid, caunoi.ActionRead, caunoi.ActionImport,
-		caunoi.ActionLogin, caunoi.ActionLogout, caunoi.ActionGrant, caunoi.ActionRevoke}
+		caunoi.ActionLogin, caunoi.ActionLogout, caunoi.ActionGrant, caunoi.ActionRevoke, caunoi.ActionReencrypt}
 	for prefix, values := range lists {
 		for _, v := range values {
 			for _, lang := range caunoi.Languages {

@@ -318,6 +318,27 @@ func TestClientKeyRotation(t *testing.T) {
 		if got.Phone != kept.Phone || got.Nickname != "Lan" {
 			t.Errorf("after the refused update the client is %q %q", got.Nickname, got.Phone)
 		}
+
+		// Reencrypt finishes the rotation: only the system may run it; it
+		// seals the client left on the old key, and then the ring without
+		// the old key reads everyone.
+		if _, err := db.Reencrypt(pe, 1); caunoi.ErrorCode(err) != caunoi.EFORBIDDEN {
+			t.Errorf("a peer educator re-encrypted: %v", err)
+		}
+		n, err := db.Reencrypt(f.sys, 1) // batches of one: the paging is tested too
+		must(t, err)
+		if n != 1 {
+			t.Errorf("re-encrypted %d clients, want 1 (the other is on the new key already)", n)
+		}
+		db.Keys = ringNew
+		got, err = f.Clients.FindClientByID(pe, kept.ID)
+		must(t, err)
+		if got.Phone != kept.Phone {
+			t.Errorf("after Reencrypt the phone reads %q", got.Phone)
+		}
+		if n, err := db.Reencrypt(f.sys, 10); err != nil || n != 0 {
+			t.Errorf("a second Reencrypt changed %d clients: %v", n, err)
+		}
 	})
 }
 

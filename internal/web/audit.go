@@ -51,6 +51,6 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 }
 
 var auditActions = []string{caunoi.ActionCreate, caunoi.ActionUpdate, caunoi.ActionVoid, caunoi.ActionRead, caunoi.ActionImport,
-	caunoi.ActionLogin, caunoi.ActionGrant, caunoi.ActionRevoke}
+	caunoi.ActionLogin, caunoi.ActionGrant, caunoi.ActionRevoke, caunoi.ActionReencrypt}
 
 var auditEntities = []string{"org", "user", "client", "contact", "admin_unit", "api_token", "session"}
