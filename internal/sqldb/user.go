@@ -116,7 +116,7 @@ func (s *UserService) FindUsers(ctx context.Context, f caunoi.UserFilter) ([]*ca
 		}
 		if f.OrgID != "" {
 			w.add(" AND EXISTS (SELECT 1 FROM grants fg JOIN orgs fo ON fo.id = fg.org_id JOIN orgs fp ON fp.id = ", w.arg(f.OrgID),
-				" WHERE fg.user_id = u.id AND fo.path >= fp.path AND fo.path < ", pathEndSQL(tx.db.Dialect, "fp.path"), ")")
+				" WHERE fg.user_id = u.id AND fo.path >= fp.path AND fo.path < ", pathEndSQL("fp.path"), ")")
 		}
 		if q := strings.TrimSpace(f.Query); q != "" {
 			w.add(" AND (u.username LIKE ", w.arg(likeArg(strings.ToLower(q))), ` ESCAPE '\' OR LOWER(u.display_name) LIKE `, w.arg(likeArg(strings.ToLower(q))), ` ESCAPE '\')`)
@@ -137,7 +137,7 @@ func (s *UserService) FindUsers(ctx context.Context, f caunoi.UserFilter) ([]*ca
 }
 
 // pathEndSQL is the SQL form of pathEnd for a path column.
-func pathEndSQL(d Dialect, col string) string {
+func pathEndSQL(col string) string {
 	return "SUBSTR(" + col + ", 1, LENGTH(" + col + ") - 1) || '0'"
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"caunoi"
 )
@@ -20,23 +19,12 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	pg, n := pageOf(r)
 	q := r.URL.Query()
 	f := caunoi.AuditFilter{ActorID: q.Get("actor"), Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action"), Page: pg}
-	var v caunoi.Validator
-	if d := q.Get("from"); d != "" {
-		t, ok := caunoi.ParseDate(d)
-		v.Check(ok, "from", "err.date.format", nil)
-		from := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, caunoi.Zone)
-		f.From = &from
-	}
-	if d := q.Get("to"); d != "" {
-		t, ok := caunoi.ParseDate(d)
-		v.Check(ok, "to", "err.date.format", nil)
-		to := time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, caunoi.Zone)
-		f.To = &to
-	}
+	from, to, err := fwMoments(q)
+	f.From, f.To = from, to
 	d := &auditData{Actions: auditActions, Entities: auditEntities}
 	p := s.newPage(r, "page.audit", d)
 	p.Form = q
-	if err := v.Err(); err != nil {
+	if err != nil {
 		p.Error, p.Fields = p.L.Error(err)
 		s.render(w, r, http.StatusUnprocessableEntity, "audit", p)
 		return

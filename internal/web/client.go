@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"caunoi"
 )
@@ -121,19 +120,9 @@ func contactFilter(r *http.Request) (caunoi.ContactFilter, error) {
 	if q.Get("mine") != "" {
 		f.WorkerID = caunoi.ActorFromContext(r.Context()).UserID
 	}
-	from, to, err := fwPeriod(q)
-	if err != nil {
-		return f, err
-	}
-	if from != nil {
-		t := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, caunoi.Zone)
-		f.From = &t
-	}
-	if to != nil {
-		t := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, caunoi.Zone)
-		f.To = &t
-	}
-	return f, nil
+	var err error
+	f.From, f.To, err = fwMoments(q)
+	return f, err
 }
 
 // contactList lists outreach contacts of the user's subtree, newest first.

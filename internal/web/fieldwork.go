@@ -147,6 +147,21 @@ func fwPeriod(q url.Values) (from, to *time.Time, err error) {
 	return from, to, nil
 }
 
+// fwMoments reads ?from= and ?to= like fwPeriod, for records that are
+// moments rather than days (contacts, audit entries): the bounds are
+// midnights in Vietnam.
+func fwMoments(q url.Values) (from, to *time.Time, err error) {
+	from, to, err = fwPeriod(q)
+	inVietnam := func(d *time.Time) *time.Time {
+		if d == nil {
+			return nil
+		}
+		t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, caunoi.Zone)
+		return &t
+	}
+	return inVietnam(from), inVietnam(to), err
+}
+
 // fwFieldErrors returns nil, or the EINVALID error of fields.
 func fwFieldErrors(fields []caunoi.FieldError) error {
 	if len(fields) == 0 {

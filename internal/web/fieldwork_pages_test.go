@@ -493,3 +493,23 @@ func TestContactListFilters(t *testing.T) {
 		t.Errorf("a bad date: %d", res.Code)
 	}
 }
+
+// TestAuditPeriodFilter: the audit page keeps the entries of the days
+// asked for (Vietnam's days) and says what is wrong with a bad date.
+func TestAuditPeriodFilter(t *testing.T) {
+	db := sqldbtest.MustOpen(t, sqldb.SQLite)
+	srv := newDemoServer(t, db, web.Config{})
+	c := &client{t: t, srv: srv}
+	c.login("admin", demo.Password)
+	today := caunoi.Today().Format("02/01/2006")
+	if body := c.get("/audit?action=login&from=" + today + "&to=" + today).Body.String(); !strings.Contains(body, "<td>admin</td>") {
+		t.Error("today's sign-in is not listed for today")
+	}
+	tomorrow := caunoi.Today().AddDate(0, 0, 1).Format("02/01/2006")
+	if body := c.get("/audit?action=login&from=" + tomorrow).Body.String(); strings.Contains(body, "<td>admin</td>") {
+		t.Error("today's sign-in is listed from tomorrow on")
+	}
+	if res := c.get("/audit?to=99/99/2025"); res.Code != http.StatusUnprocessableEntity || !strings.Contains(res.Body.String(), "Ngày không hợp lệ") {
+		t.Errorf("a bad date: %d", res.Code)
+	}
+}
