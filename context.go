@@ -42,12 +42,13 @@ const (
 	PermClientWrite  Permission = "client.write"     // register and edit clients
 	PermContactWrite Permission = "contact.write"    // record outreach contacts
 	PermReportRead   Permission = "report.read"      // see aggregate numbers of the subtree
+	PermMonitorWrite Permission = "monitoring.write" // set targets, define indicators, map indicators to DHIS2
 	PermTokenOwn     Permission = "token.own"        // manage one's own API tokens
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermOrgRead, PermOrgWrite, PermUserRead, PermUserWrite, PermAuditRead,
-	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn}
+	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermMonitorWrite, PermTokenOwn}
 
 // RolePermissions is what each role may do. National officers hold no
 // client-level permission: they see aggregates only. Administrators manage
@@ -56,9 +57,9 @@ var RolePermissions = map[Role][]Permission{
 	RoleOutreachWorker:  {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn},
 	RolePeerEducator:    {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn},
 	RoleGroupLeader:     {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn},
-	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn},
-	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn},
-	RoleAdmin:           {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn},
+	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermMonitorWrite, PermTokenOwn},
+	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermMonitorWrite, PermTokenOwn},
+	RoleAdmin:           {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermMonitorWrite, PermTokenOwn},
 }
 
 // Has reports whether the role holds the permission.

@@ -161,7 +161,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	return nil
+	return db.ensureRollups(ctx)
 }
 
 // MigrationVersion returns the version of the newest applied migration.

@@ -1,0 +1,466 @@
+package indicator
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"caunoi"
+)
+
+// MaxGroupingDims bounds the dimensions crossed in one grouping.
+const MaxGroupingDims = 2
+
+// Request is what to evaluate: indicators (Codes, from Set) over a period
+// for the subtree of Root, broken down by each grouping.
+type Request struct {
+	Dialect Dialect
+	Root    *caunoi.Organisation
+	// Orgs holds the root's subtree and its ancestors.
+	Orgs      []*caunoi.Organisation
+	Keys      OrgKeys
+	Period    caunoi.Period
+	Set       map[string]*caunoi.Indicator
+	Codes     []string
+	Groupings [][]string
+	Shared    bool
+	// Raw counts from the records only, never from the rollups.
+	Raw bool
+}
+
+// Query is one SQL statement of a plan. Its result rows hold one string
+// per dimension of Dims, then one number per base indicator of Bases.
+type Query struct {
+	SQL    string
+	Args   []any
+	Dims   []string
+	Bases  []string
+	Source string
+	Rollup bool // reads the rollups, not the records
+}
+
+// Plan evaluates a request: run its Queries, feed each result row to Add,
+// then take Values.
+type Plan struct {
+	req       Request
+	groupings [][]string // the total first
+	order     []string   // every indicator needed, references first
+	queries   []*Query
+	// base holds the base indicators' numbers: code → grouping → cell key → value.
+	base map[string]map[string]map[string]float64
+	seen map[string]map[string]bool // dim → keys seen in results
+}
+
+// NewPlan checks a request and builds its queries. Unknown indicators are
+// ENOTFOUND; bad groupings EINVALID.
+func NewPlan(req Request) (*Plan, error) {
+	if err := req.Period.Validate(); err != nil {
+		return nil, err
+	}
+	order, err := Closure(req.Codes, req.Set)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{req: req, order: order, base: map[string]map[string]map[string]float64{}, seen: map[string]map[string]bool{}}
+	p.groupings = [][]string{{}}
+	for _, g := range req.Groupings {
+		if err := checkGrouping(g); err != nil {
+			return nil, err
+		}
+		g = slices.Clone(g)
+		if len(g) > 0 && !slices.ContainsFunc(p.groupings, func(x []string) bool { return slices.Equal(x, g) }) {
+			p.groupings = append(p.groupings, g)
+		}
+	}
+	// Bucket the base indicators by source, path and grouping: one query
+	// each.
+	type bucket struct {
+		source   string
+		rollup   int // 0 records, 1 rollup, 2 measure rollup
+		grouping string
+	}
+	buckets := map[bucket][]string{}
+	var keys []bucket
+	for _, code := range order {
+		ind := req.Set[code]
+		if ind.Derived() {
+			continue
+		}
+		for _, g := range p.groupings {
+			if !p.supports(code, g) {
+				continue
+			}
+			b := bucket{source: ind.Source, rollup: p.path(ind, g), grouping: strings.Join(g, ",")}
+			if _, ok := buckets[b]; !ok {
+				keys = append(keys, b)
+			}
+			buckets[b] = append(buckets[b], code)
+		}
+	}
+	for _, b := range keys {
+		var g []string
+		if b.grouping != "" {
+			g = strings.Split(b.grouping, ",")
+		}
+		q, err := p.build(SourceByName(b.source), b.rollup, g, buckets[b])
+		if err != nil {
+			return nil, err
+		}
+		p.queries = append(p.queries, q)
+	}
+	return p, nil
+}
+
+// checkGrouping refuses unknown or repeated dimensions and too many.
+func checkGrouping(g []string) error {
+	if len(g) > MaxGroupingDims {
+		return caunoi.Invalid(caunoi.FieldError{Field: "by", Key: "err.indicator.grouping_too_deep", Args: map[string]any{"Max": MaxGroupingDims}})
+	}
+	for i, d := range g {
+		if !slices.Contains(caunoi.Disaggregations, d) {
+			return caunoi.Invalid(caunoi.FieldError{Field: "by", Key: "err.indicator.dimension_unknown", Args: map[string]any{"Dimension": d}})
+		}
+		if slices.Contains(g[:i], d) {
+			return caunoi.Invalid(caunoi.FieldError{Field: "by", Key: "err.indicator.dimension_twice", Args: map[string]any{"Dimension": d}})
+		}
+	}
+	return nil
+}
+
+// Queries returns the statements to run.
+func (p *Plan) Queries() []*Query { return p.queries }
+
+// supports reports whether an indicator can be broken down by every
+// dimension of a grouping.
+func (p *Plan) supports(code string, g []string) bool {
+	ind := p.req.Set[code]
+	for _, d := range g {
+		if !slices.Contains(ind.Disaggregations, d) {
+			return false
+		}
+	}
+	return true
+}
+
+// path chooses where a base indicator is counted from: 1 the rollup of
+// events and clients, 2 the rollup of measures, 0 the records.
+func (p *Plan) path(ind *caunoi.Indicator, g []string) int {
+	src := SourceByName(ind.Source)
+	if p.req.Raw || !src.Rollup || !p.req.Period.MonthAligned() {
+		return 0
+	}
+	switch ind.Count {
+	case caunoi.CountEvents, caunoi.CountClients:
+		return 1
+	case caunoi.CountQuantity:
+		if len(ind.Populations) > 0 || ind.Named != caunoi.NamedAny {
+			return 0
+		}
+		for _, d := range g {
+			if d != caunoi.DimOrg && d != caunoi.DimProvince && d != caunoi.DimModel {
+				return 0
+			}
+		}
+		return 2
+	}
+	return 0
+}
+
+// sqlBuilder collects an SQL text with numbered parameters.
+type sqlBuilder struct {
+	sb   strings.Builder
+	args []any
+}
+
+func (b *sqlBuilder) arg(v any) string {
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+func (b *sqlBuilder) add(s ...string) {
+	for _, x := range s {
+		b.sb.WriteString(x)
+	}
+}
+
+// PathEnd returns the least string greater than every path starting with
+// path (which ends in "/").
+func PathEnd(path string) string {
+	return path[:len(path)-1] + string(rune(path[len(path)-1]+1))
+}
+
+// build writes the query of one bucket.
+func (p *Plan) build(src *Source, path int, g []string, codes []string) (*Query, error) {
+	var b sqlBuilder
+	rollup := path > 0
+	year := p.req.Period.End.Year()
+	var dims, joins []string
+	popsExpr := src.popsExpr()
+	if rollup {
+		popsExpr = "r.populations"
+	}
+	for i, d := range g {
+		alias := "d" + strconv.Itoa(i)
+		switch d {
+		case caunoi.DimOrg:
+			dims = append(dims, orIf(rollup, "r.org_id", src.Org))
+		case caunoi.DimSex:
+			dims = append(dims, orIf(rollup, "r.sex", src.sexExpr()))
+		case caunoi.DimAgeBand:
+			dims = append(dims, ageCase(orIf(rollup, "r.birth_year", "c.birth_year"), year))
+		case caunoi.DimResidence:
+			dims = append(dims, orIf(rollup, "r.residence", "COALESCE(c.residence, '')"))
+		case caunoi.DimPopulation:
+			joins = append(joins, " JOIN ("+literalRows(popStrings())+") "+alias+" ON "+popsExpr+" LIKE '%,' || "+alias+".k || ',%'")
+			dims = append(dims, alias+".k")
+		case caunoi.DimModel:
+			if rollup {
+				joins = append(joins, " JOIN ("+literalRows(modelStrings())+") "+alias+" ON r.models LIKE '%,' || "+alias+".k || ',%'")
+			} else {
+				joins = append(joins, " JOIN ("+p.orgMapping(&b, func(o string) []string { return p.req.Keys.Models[o] })+") "+alias+" ON "+alias+".org_id = "+src.Org)
+			}
+			dims = append(dims, alias+".k")
+		case caunoi.DimProvince:
+			if rollup {
+				dims = append(dims, "r.province")
+			} else {
+				joins = append(joins, " JOIN ("+p.orgMapping(&b, func(o string) []string { return []string{p.req.Keys.Province[o]} })+") "+alias+" ON "+alias+".org_id = "+src.Org)
+				dims = append(dims, alias+".k")
+			}
+		}
+	}
+	var vals []string
+	for _, code := range codes {
+		vals = append(vals, p.valueExpr(src, path, p.req.Set[code], popsExpr))
+	}
+	b.add("SELECT ")
+	for _, d := range dims {
+		b.add(d, ", ")
+	}
+	b.add(strings.Join(vals, ", "))
+	root := p.req.Root.Path
+	switch path {
+	case 0:
+		b.add(" FROM ", src.From)
+		if src.Client != "" {
+			b.add(" LEFT JOIN clients c ON c.id = ", src.Client, " AND c.voided_at IS NULL")
+		}
+		b.add(strings.Join(joins, ""))
+		b.add(" WHERE ", src.Live, " AND ", src.OrgPath, " >= ", b.arg(root), " AND ", src.OrgPath, " < ", b.arg(PathEnd(root)))
+		if src.Timestamp {
+			b.add(" AND ", src.Date, " >= ", b.arg(p.req.Period.StartInstant().UTC()), " AND ", src.Date, " < ", b.arg(p.req.Period.EndInstant().UTC()))
+		} else {
+			b.add(" AND ", src.Date, " >= ", b.arg(p.req.Period.Start), " AND ", src.Date, " <= ", b.arg(p.req.Period.End))
+		}
+	case 1:
+		b.add(" FROM monitoring_rollup r", strings.Join(joins, ""))
+		b.add(" WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)))
+		b.add(" AND r.year IN (", yearList(p.req.Period), ")")
+	case 2:
+		b.add(" FROM monitoring_measures r", strings.Join(joins, ""))
+		b.add(" WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)))
+		b.add(" AND (", monthRanges(p.req.Period), ")")
+	}
+	if len(dims) > 0 {
+		b.add(" GROUP BY ", strings.Join(dims, ", "))
+	}
+	return &Query{SQL: b.sb.String(), Args: b.args, Dims: g, Bases: codes, Source: src.Name, Rollup: rollup}, nil
+}
+
+func orIf(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
+}
+
+// valueExpr is the aggregate of one base indicator.
+func (p *Plan) valueExpr(src *Source, path int, ind *caunoi.Indicator, popsExpr string) string {
+	var conds []string
+	kindCol, outcomeCol := src.Kind, src.Outcome
+	if path > 0 {
+		kindCol, outcomeCol = "r.kind", "r.outcome"
+	}
+	if len(ind.Kinds) > 0 {
+		conds = append(conds, kindCol+" IN ("+listSQL(ind.Kinds)+")")
+	}
+	if len(ind.Outcomes) > 0 {
+		conds = append(conds, outcomeCol+" IN ("+listSQL(ind.Outcomes)+")")
+	}
+	if len(ind.Populations) > 0 {
+		var ors []string
+		for _, pop := range ind.Populations {
+			ors = append(ors, popsExpr+" LIKE '%,"+string(pop)+",%'")
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
+	}
+	named := orIf(path > 0, "r.client_id <> ''", "c.id IS NOT NULL")
+	switch ind.Named {
+	case caunoi.NamedOnly:
+		conds = append(conds, named)
+	case caunoi.NamedAnonymous:
+		conds = append(conds, orIf(path > 0, "r.client_id = ''", "c.id IS NULL"))
+	}
+	switch path {
+	case 1:
+		e, m := rollupSums(p.req.Period)
+		if ind.Count == caunoi.CountClients {
+			conds = append(conds, named, "("+m+") <> 0")
+			return "COUNT(DISTINCT CASE WHEN " + strings.Join(conds, " AND ") + " THEN r.client_id END)"
+		}
+		return "SUM(CASE WHEN " + and(conds) + " THEN " + e + " ELSE 0 END)"
+	case 2:
+		conds = append(conds, "r.measure = '"+ind.Measure+"'")
+		return "SUM(CASE WHEN " + strings.Join(conds, " AND ") + " THEN r.value ELSE 0 END)"
+	}
+	switch ind.Count {
+	case caunoi.CountClients:
+		conds = append(conds, "c.id IS NOT NULL")
+		return "COUNT(DISTINCT CASE WHEN " + strings.Join(conds, " AND ") + " THEN c.id END)"
+	case caunoi.CountPlaces:
+		return "COUNT(DISTINCT CASE WHEN " + and(conds) + " THEN " + src.Place + " END)"
+	case caunoi.CountQuantity:
+		return "SUM(CASE WHEN " + and(conds) + " THEN " + src.measure(ind.Measure).SQL(p.req.Dialect) + " ELSE 0 END)"
+	default:
+		return "SUM(CASE WHEN " + and(conds) + " THEN 1 ELSE 0 END)"
+	}
+}
+
+func and(conds []string) string {
+	if len(conds) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(conds, " AND ")
+}
+
+// sexExpr is the sex of the people a record counts.
+func (s *Source) sexExpr() string {
+	switch {
+	case s.Sex != "":
+		return s.Sex
+	case s.Client != "" && s.AnonSex != "":
+		return "COALESCE(c.sex, " + s.AnonSex + ")"
+	case s.Client != "":
+		return "COALESCE(c.sex, '')"
+	default:
+		return s.AnonSex
+	}
+}
+
+// popsExpr is the populations of the person of a record, as ",a,b,".
+func (s *Source) popsExpr() string {
+	anon := "''"
+	if s.AnonPopulation != "" {
+		anon = "CASE WHEN " + s.AnonPopulation + " <> '' THEN ',' || " + s.AnonPopulation + " || ',' ELSE '' END"
+	}
+	if s.Client == "" {
+		return anon
+	}
+	return "COALESCE(c.populations, " + anon + ")"
+}
+
+// ageCase is the age band of a birth-year column in a year.
+func ageCase(col string, year int) string {
+	y := strconv.Itoa(year)
+	return "CASE WHEN " + col + " IS NULL OR " + col + " <= 0 THEN 'unknown' WHEN " + y + " - " + col + " < 18 THEN 'under_18' WHEN " +
+		y + " - " + col + " < 25 THEN '18_24' WHEN " + y + " - " + col + " < 35 THEN '25_34' WHEN " + y + " - " + col + " < 50 THEN '35_49' ELSE '50_plus' END"
+}
+
+// literalRows is a relation of one column k holding the strings.
+func literalRows(xs []string) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = "SELECT '" + strings.ReplaceAll(x, "'", "''") + "' AS k"
+	}
+	return strings.Join(parts, " UNION ALL ")
+}
+
+// orgMapping is a relation (org_id, k) of the keys of every organisation
+// of the request, as parameters.
+func (p *Plan) orgMapping(b *sqlBuilder, keys func(orgID string) []string) string {
+	var rows []string
+	for _, o := range p.req.Orgs {
+		for _, k := range keys(o.ID) {
+			rows = append(rows, "("+b.arg(o.ID)+", "+b.arg(k)+")")
+		}
+	}
+	if len(rows) == 0 {
+		rows = append(rows, "("+b.arg("")+", "+b.arg("")+")")
+	}
+	if p.req.Dialect == Postgres {
+		return "SELECT v.org_id, v.k FROM (VALUES " + strings.Join(rows, ", ") + ") AS v(org_id, k)"
+	}
+	return "SELECT column1 AS org_id, column2 AS k FROM (VALUES " + strings.Join(rows, ", ") + ")"
+}
+
+func popStrings() []string {
+	out := make([]string, len(caunoi.Populations))
+	for i, p := range caunoi.Populations {
+		out[i] = string(p)
+	}
+	return out
+}
+
+func modelStrings() []string {
+	out := make([]string, len(caunoi.Models))
+	for i, m := range caunoi.Models {
+		out[i] = string(m)
+	}
+	return out
+}
+
+// yearList lists the years a period touches.
+func yearList(p caunoi.Period) string {
+	var ys []string
+	for y := p.Start.Year(); y <= p.End.Year(); y++ {
+		ys = append(ys, strconv.Itoa(y))
+	}
+	return strings.Join(ys, ", ")
+}
+
+// rollupSums returns, for a month-aligned period, the expression of a
+// rollup row's events in the period and of its month bits in the period.
+func rollupSums(p caunoi.Period) (events, mask string) {
+	var ecases, mcases, es, ms []string
+	for y := p.Start.Year(); y <= p.End.Year(); y++ {
+		from, to := 1, 12
+		if y == p.Start.Year() {
+			from = int(p.Start.Month())
+		}
+		if y == p.End.Year() {
+			to = int(p.End.Month())
+		}
+		var cols []string
+		bits := 0
+		for m := from; m <= to; m++ {
+			cols = append(cols, "r.e"+strconv.Itoa(m))
+			bits |= 1 << (m - 1)
+		}
+		e, m := "("+strings.Join(cols, " + ")+")", fmt.Sprintf("(r.months & %d)", bits)
+		es, ms = append(es, e), append(ms, m)
+		ecases = append(ecases, fmt.Sprintf("WHEN %d THEN %s", y, e))
+		mcases = append(mcases, fmt.Sprintf("WHEN %d THEN %s", y, m))
+	}
+	if len(es) == 1 {
+		return es[0], ms[0]
+	}
+	return "CASE r.year " + strings.Join(ecases, " ") + " ELSE 0 END", "CASE r.year " + strings.Join(mcases, " ") + " ELSE 0 END"
+}
+
+// monthRanges is the predicate of the measure rollup's rows in a
+// month-aligned period.
+func monthRanges(p caunoi.Period) string {
+	var ors []string
+	for y := p.Start.Year(); y <= p.End.Year(); y++ {
+		from, to := 1, 12
+		if y == p.Start.Year() {
+			from = int(p.Start.Month())
+		}
+		if y == p.End.Year() {
+			to = int(p.End.Month())
+		}
+		ors = append(ors, fmt.Sprintf("(r.year = %d AND r.month BETWEEN %d AND %d)", y, from, to))
+	}
+	return strings.Join(ors, " OR ")
+}

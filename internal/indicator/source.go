@@ -1,0 +1,242 @@
+package indicator
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"caunoi"
+)
+
+// Dialect names the SQL dialect a query is written for.
+type Dialect string
+
+// The dialects, named as package sqldb names them.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Source is a kind of record the engine counts, declared as data: the
+// relation it reads (alias r), the day the work happened, the
+// organisation, the client, and the kinds, outcomes and measures
+// indicators may filter on and sum. Adding a source is adding one value
+// to Sources (and, for a large one, Rollup with its Triggers).
+type Source struct {
+	Name string
+	// From is the relation read, aliased r: a table or a subquery.
+	From string
+	// Date is the column of the day (Timestamp false: a DATE stored at
+	// midnight UTC) or moment (Timestamp true) the work happened.
+	Date      string
+	Timestamp bool
+	// Org and OrgPath are the columns of the organisation the record
+	// belongs to and its materialised path (the scope).
+	Org, OrgPath string
+	// Live is the predicate of records that count (not voided).
+	Live string
+	// Client is the column of the client, "" when records name none.
+	Client string
+	// AnonSex and AnonPopulation describe unnamed people (contacts).
+	AnonSex, AnonPopulation string
+	// Sex is the column of the sex of the people a record counts when
+	// the record itself says it (head counts); it wins over the client's.
+	Sex string
+	// Place is the column of the place of a record, "" for none.
+	Place string
+	// Kind and Outcome are the columns indicators filter on by Kinds and
+	// Outcomes, with the values they may take.
+	Kind, Outcome   string
+	Kinds, Outcomes []string
+	// Measures are what quantity indicators sum, in order.
+	Measures []Measure
+	// Rollup keeps the source's counts pre-aggregated by organisation,
+	// client and month (see rollup.go); Triggers mark an organisation's
+	// rollup stale when a table behind the source changes.
+	Rollup   bool
+	Triggers []Trigger
+}
+
+// Measure is a quantity of a source: an SQL expression per record.
+type Measure struct {
+	Name string
+	// SQL gives the expression for a dialect.
+	SQL func(d Dialect) string
+}
+
+// Trigger says which organisations' rollups a write to Table makes stale:
+// Org is an expression over the row (NEW or OLD, written as ROW) giving
+// the organisation id, or a SELECT of them.
+type Trigger struct {
+	Table string
+	// OrgSelect selects the organisation ids the row touches, from ROW.
+	OrgSelect string
+	// Columns limits UPDATE triggers to changes of these columns; none
+	// means every update.
+	Columns []string
+}
+
+// jsonInt returns the expression of an integer member of a JSON object
+// held in a text column, 0 when absent.
+func jsonInt(col, key string) func(Dialect) string {
+	return func(d Dialect) string {
+		if d == Postgres {
+			return fmt.Sprintf("COALESCE((%s::jsonb ->> '%s')::bigint, 0)", col, key)
+		}
+		return fmt.Sprintf("COALESCE(CAST(json_extract(%s, '$.%s') AS INTEGER), 0)", col, key)
+	}
+}
+
+func plain(expr string) func(Dialect) string { return func(Dialect) string { return expr } }
+
+// commodityMeasures are the commodities handed out, from a JSON column.
+func commodityMeasures(col string) []Measure {
+	var ms []Measure
+	for _, c := range caunoi.Commodities {
+		ms = append(ms, Measure{Name: c, SQL: jsonInt(col, c)})
+	}
+	return ms
+}
+
+// Sources are the records the engine counts. The services, referrals,
+// hotline, shelter, reintegration and money areas add theirs here.
+var Sources = []*Source{
+	{
+		// Outreach contacts: a contact is one "lượt người"; its client, or
+		// the anonymous person's sex and population; commodities handed out.
+		Name: "contacts", From: "contacts r", Date: "r.at", Timestamp: true,
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL",
+		Client: "r.client_id", AnonSex: "r.anon_sex", AnonPopulation: "r.anon_population", Place: "r.place_id",
+		Kind: "r.channel", Kinds: caunoi.Channels,
+		Measures: commodityMeasures("r.commodities"),
+		Rollup:   true,
+		Triggers: []Trigger{
+			{Table: "contacts", OrgSelect: "SELECT ROW.org_id"},
+			{Table: "clients", OrgSelect: "SELECT DISTINCT k.org_id FROM contacts k WHERE k.client_id = ROW.id",
+				Columns: []string{"sex", "birth_year", "populations", "residence", "voided_at"}},
+		},
+	},
+	{
+		// Group activities: each is a session; head counts of people
+		// not named.
+		Name: "activities", From: "activities r", Date: "r.held_on",
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL",
+		Kind: "r.kind", Kinds: caunoi.ActivityKinds,
+		Measures: []Measure{
+			{Name: "heads", SQL: plain("(r.anon_female + r.anon_male + r.anon_other)")},
+			{Name: "named", SQL: plain("(SELECT COUNT(*) FROM activity_attendance x WHERE x.activity_id = r.id)")},
+		},
+	},
+	{
+		// The anonymous heads of activities by sex, one record per
+		// activity and sex.
+		Name: "activity_heads",
+		From: `(SELECT a.id, a.org_id, a.org_path, a.held_on, a.kind, a.voided_at, s.sex,
+			CASE s.sex WHEN 'female' THEN a.anon_female WHEN 'male' THEN a.anon_male ELSE a.anon_other END AS heads
+			FROM activities a CROSS JOIN (SELECT 'female' AS sex UNION ALL SELECT 'male' UNION ALL SELECT 'other') s) r`,
+		Date: "r.held_on", Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL AND r.heads > 0",
+		Sex: "r.sex", Kind: "r.kind", Kinds: caunoi.ActivityKinds,
+		Measures: []Measure{{Name: "heads", SQL: plain("r.heads")}},
+	},
+	{
+		// Named attendance of activities: one record per client and
+		// activity.
+		Name: "attendance",
+		From: `(SELECT aa.activity_id, aa.client_id, a.org_id, a.org_path, a.held_on, a.kind, a.voided_at
+			FROM activity_attendance aa JOIN activities a ON a.id = aa.activity_id) r`,
+		Date: "r.held_on", Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL",
+		Client: "r.client_id", Kind: "r.kind", Kinds: caunoi.ActivityKinds,
+	},
+	{
+		// Memberships of groups, counted on the day the member joined.
+		Name: "memberships", From: "memberships r", Date: "r.joined_on",
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "1 = 1",
+		Client: "r.client_id", Kind: "r.role", Kinds: caunoi.MembershipRoles,
+	},
+	{
+		// Visits to hotspots and establishments, with the commodities left.
+		Name: "visits",
+		From: `(SELECT v.id, v.place_id, v.visited_on, v.commodities, v.purposes, v.voided_at, p.org_id, p.org_path, p.kind AS place_kind,
+			p.voided_at AS place_voided FROM place_visits v JOIN places p ON p.id = v.place_id) r`,
+		Date: "r.visited_on", Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL AND r.place_voided IS NULL",
+		Place: "r.place_id", Kind: "r.place_kind", Kinds: caunoi.PlaceKinds,
+		Measures: commodityMeasures("r.commodities"),
+	},
+}
+
+// SourceByName returns the declared source, or nil.
+func SourceByName(name string) *Source {
+	for _, s := range Sources {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// measure returns the source's measure, or nil.
+func (s *Source) measure(name string) *Measure {
+	for i := range s.Measures {
+		if s.Measures[i].Name == name {
+			return &s.Measures[i]
+		}
+	}
+	return nil
+}
+
+// supports reports whether the source can break its records down by dim.
+func (s *Source) supports(dim string) bool {
+	switch dim {
+	case caunoi.DimOrg, caunoi.DimProvince, caunoi.DimModel:
+		return true
+	case caunoi.DimSex:
+		return s.Client != "" || s.Sex != "" || s.AnonSex != ""
+	case caunoi.DimPopulation:
+		return s.Client != "" || s.AnonPopulation != ""
+	case caunoi.DimAgeBand, caunoi.DimResidence:
+		return s.Client != ""
+	}
+	return false
+}
+
+// MeasureNames lists the measures of a source.
+func (s *Source) MeasureNames() []string {
+	var out []string
+	for _, m := range s.Measures {
+		out = append(out, m.Name)
+	}
+	return out
+}
+
+// supportedDims lists the dimensions a source can break its records
+// down by.
+func (s *Source) supportedDims() []string {
+	var out []string
+	for _, d := range caunoi.Disaggregations {
+		if s.supports(d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// listSQL renders strings as an SQL list of literals. The values come
+// from declarations and checked definitions (known kinds), and are quoted
+// anyway.
+func listSQL(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = "'" + strings.ReplaceAll(x, "'", "''") + "'"
+	}
+	return strings.Join(q, ", ")
+}
+
+// allowed reports whether every x is among the allowed values.
+func allowed(xs, in []string) bool {
+	for _, x := range xs {
+		if !slices.Contains(in, x) {
+			return false
+		}
+	}
+	return true
+}

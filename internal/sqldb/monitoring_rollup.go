@@ -1,0 +1,203 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"caunoi"
+	"caunoi/internal/indicator"
+)
+
+// dialect returns the engine's name of the database's dialect.
+func (db *DB) dialect() indicator.Dialect { return indicator.Dialect(db.Dialect) }
+
+// ensureRollups (re)creates the triggers that mark rollups stale, from the
+// engine's source declarations, and marks every organisation stale for a
+// rollup source met for the first time (so its rollups get built). It
+// runs after the migrations.
+func (db *DB) ensureRollups(ctx context.Context) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("rollups: %w", err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range indicator.TriggerDDL(db.dialect()) {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("rollups: %s: %w", stmt, err)
+		}
+	}
+	for _, s := range indicator.RollupSources() {
+		res, err := tx.ExecContext(ctx, "INSERT INTO monitoring_sources (source) VALUES ($1) ON CONFLICT DO NOTHING", s.Name)
+		if err != nil {
+			return fmt.Errorf("rollups: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO monitoring_stale (source, org_id) SELECT $1, id FROM orgs WHERE true ON CONFLICT DO NOTHING", s.Name); err != nil {
+				return fmt.Errorf("rollups: %w", err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("rollups: %w", err)
+	}
+	return nil
+}
+
+// allOrgs reads every organisation, voided ones too.
+func allOrgs(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) ([]*caunoi.Organisation, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs o ORDER BY o.path")
+	if err != nil {
+		return nil, fmt.Errorf("orgs: %w", err)
+	}
+	defer rows.Close()
+	var out []*caunoi.Organisation
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, fmt.Errorf("orgs: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// reportUnits reads the provinces and the units organisations name.
+func reportUnits(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) ([]*caunoi.AdminUnit, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+unitCols+" FROM admin_units WHERE level = 'province' OR code IN (SELECT admin_unit_code FROM orgs)")
+	if err != nil {
+		return nil, fmt.Errorf("admin units: %w", err)
+	}
+	defer rows.Close()
+	var out []*caunoi.AdminUnit
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, fmt.Errorf("admin units: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// RefreshRollups brings the rollups up to date: organisations whose
+// province or models changed since their rows were built are marked
+// stale, and every stale organisation's rows are rebuilt from its
+// records, in one transaction. It does nothing, cheaply, when nothing is
+// stale. Evaluate calls it; the benchmark generator calls it after a load.
+func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
+	orgs, err := allOrgs(ctx, db.read)
+	if err != nil {
+		return 0, err
+	}
+	units, err := reportUnits(ctx, db.read)
+	if err != nil {
+		return 0, err
+	}
+	keys := indicator.NewOrgKeys(orgs, units)
+	stored := map[string][2]string{}
+	rows, err := db.read.QueryContext(ctx, "SELECT org_id, province, models FROM monitoring_org_keys")
+	if err != nil {
+		return 0, fmt.Errorf("rollups: %w", err)
+	}
+	for rows.Next() {
+		var id, p, m string
+		if err := rows.Scan(&id, &p, &m); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("rollups: %w", err)
+		}
+		stored[id] = [2]string{p, m}
+	}
+	rows.Close()
+	var changed []*caunoi.Organisation
+	for _, o := range orgs {
+		if stored[o.ID] != [2]string{keys.Province[o.ID], keys.ModelList(o.ID)} {
+			changed = append(changed, o)
+		}
+	}
+	var stale int
+	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM monitoring_stale").Scan(&stale); err != nil {
+		return 0, fmt.Errorf("rollups: %w", err)
+	}
+	if stale == 0 && len(changed) == 0 {
+		return 0, nil
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("rollups: %w", err)
+	}
+	defer tx.Rollback()
+	if db.Dialect == Postgres {
+		// One refresher at a time: two would insert the same rows twice.
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(6006)"); err != nil {
+			return 0, fmt.Errorf("rollups: %w", err)
+		}
+	}
+	for _, o := range changed {
+		for _, s := range indicator.RollupSources() {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO monitoring_stale (source, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", s.Name, o.ID); err != nil {
+				return 0, fmt.Errorf("rollups: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO monitoring_org_keys (org_id, province, models) VALUES ($1, $2, $3)
+			ON CONFLICT (org_id) DO UPDATE SET province = excluded.province, models = excluded.models`,
+			o.ID, keys.Province[o.ID], keys.ModelList(o.ID)); err != nil {
+			return 0, fmt.Errorf("rollups: %w", err)
+		}
+	}
+	type part struct{ source, org string }
+	var parts []part
+	rows, err = tx.QueryContext(ctx, "SELECT source, org_id FROM monitoring_stale ORDER BY source, org_id")
+	if err != nil {
+		return 0, fmt.Errorf("rollups: %w", err)
+	}
+	for rows.Next() {
+		var p part
+		if err := rows.Scan(&p.source, &p.org); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("rollups: %w", err)
+		}
+		parts = append(parts, p)
+	}
+	rows.Close()
+	stmts := map[string][]string{}
+	for _, s := range indicator.RollupSources() {
+		stmts[s.Name] = s.RebuildSQL(db.dialect())
+	}
+	for _, p := range parts {
+		for _, stmt := range stmts[p.source] {
+			args := []any{p.org, keys.Province[p.org], keys.ModelList(p.org)}
+			// The DELETE statements take the organisation only.
+			if n := countParams(stmt); n < len(args) {
+				args = args[:n]
+			}
+			if _, err := tx.ExecContext(ctx, stmt, args...); err != nil {
+				return 0, fmt.Errorf("rollups: rebuild %s: %w", p.source, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM monitoring_stale WHERE source = $1 AND org_id = $2", p.source, p.org); err != nil {
+			return 0, fmt.Errorf("rollups: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("rollups: %w", err)
+	}
+	return len(parts), nil
+}
+
+// countParams returns the highest $N of a statement.
+func countParams(stmt string) int {
+	n := 0
+	for i := 0; i+1 < len(stmt); i++ {
+		if stmt[i] == '$' && stmt[i+1] >= '1' && stmt[i+1] <= '9' {
+			if k := int(stmt[i+1] - '0'); k > n {
+				n = k
+			}
+		}
+	}
+	return n
+}
