@@ -34,6 +34,10 @@ type API struct {
 	Contacts   caunoi.ContactService
 	Places     caunoi.PlaceService
 	Activities caunoi.ActivityService
+	// Monitoring.
+	Indicators caunoi.IndicatorService
+	Targets    caunoi.TargetService
+	Reports    caunoi.ReportService
 	UIC        caunoi.UICFormula
 	Cat        *i18n.Catalogue
 	Log        *slog.Logger

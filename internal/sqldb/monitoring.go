@@ -60,6 +60,35 @@ func scanIndicator(sc scanner) (*caunoi.Indicator, string, error) {
 	return &ind, id, nil
 }
 
+// visibleTo reports whether the actor sees a definition: the catalogue's,
+// and user-defined ones of organisations in or above its report.read
+// scope.
+func visibleTo(a *caunoi.Actor, ind *caunoi.Indicator) bool {
+	if ind.BuiltIn || a.System {
+		return true
+	}
+	for _, p := range a.ScopePaths(caunoi.PermReportRead) {
+		if strings.HasPrefix(p, ind.OrgPath) || strings.HasPrefix(ind.OrgPath, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// visibleSet returns the definitions the transaction's actor sees.
+func (tx *Tx) visibleSet(ctx context.Context) (map[string]*caunoi.Indicator, error) {
+	set, err := tx.indicatorSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for code, ind := range set {
+		if !visibleTo(tx.actor, ind) {
+			delete(set, code)
+		}
+	}
+	return set, nil
+}
+
 // indicatorSet returns the catalogue and every user-defined indicator
 // (voided ones too, which Closure refuses), by code.
 func (tx *Tx) indicatorSet(ctx context.Context) (map[string]*caunoi.Indicator, error) {
@@ -90,7 +119,7 @@ func (s *IndicatorService) FindIndicators(ctx context.Context) ([]*caunoi.Indica
 	}
 	out := indicator.Catalogue()
 	err := s.db.inTx(ctx, false, func(tx *Tx) error {
-		set, err := tx.indicatorSet(ctx)
+		set, err := tx.visibleSet(ctx)
 		if err != nil {
 			return err
 		}
@@ -114,7 +143,7 @@ func (s *IndicatorService) FindIndicator(ctx context.Context, code string) (*cau
 	}
 	var out *caunoi.Indicator
 	err := s.db.inTx(ctx, false, func(tx *Tx) error {
-		set, err := tx.indicatorSet(ctx)
+		set, err := tx.visibleSet(ctx)
 		if err != nil {
 			return err
 		}
@@ -318,7 +347,7 @@ func (tx *Tx) valueRequest(ctx context.Context, a *caunoi.Actor, q caunoi.ValueQ
 	if err != nil {
 		return nil, err
 	}
-	set, err := tx.indicatorSet(ctx)
+	set, err := tx.visibleSet(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +373,7 @@ func ReportIndicators(set map[string]*caunoi.Indicator, root *caunoi.Organisatio
 		}
 	}
 	for _, d := range set {
-		if !d.BuiltIn && !d.Voided() && (strings.HasPrefix(root.Path, d.OrgPath) || strings.HasPrefix(d.OrgPath, root.Path)) {
+		if !d.BuiltIn && !d.Voided() && d.Report && (strings.HasPrefix(root.Path, d.OrgPath) || strings.HasPrefix(d.OrgPath, root.Path)) {
 			user = append(user, d.Code)
 		}
 	}

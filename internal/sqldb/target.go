@@ -126,6 +126,9 @@ func (s *TargetService) SetTarget(ctx context.Context, t *caunoi.Target) error {
 		case err != nil:
 			return fmt.Errorf("find target: %w", err)
 		}
+		if t.Version == 0 {
+			return caunoi.Errorf(caunoi.ECONFLICT, "err.target.exists", nil)
+		}
 		if err := checkChangeable(old.Voiding, old.Version, t.Version); err != nil {
 			return err
 		}

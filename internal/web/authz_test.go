@@ -33,6 +33,7 @@ type actorFixture struct {
 // covers: its ids are out of scope for every role, even national ones.
 type outside struct {
 	org, user, client, contact, token, place, activity, consent, membership string
+	target                                                                  string
 }
 
 func TestAuthorizationWalksEveryRoute(t *testing.T) {
@@ -159,7 +160,7 @@ func pathParams(path string) []string {
 
 // entityOf tells which kind of record a route's {id} names.
 func entityOf(path string) string {
-	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships"} {
+	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships", "targets"} {
 		if strings.Contains(path, "/"+p+"/{id}") {
 			return p
 		}
@@ -170,7 +171,7 @@ func entityOf(path string) string {
 func outParams(o outside) map[string]string {
 	return map[string]string{"orgs": o.org, "users": o.user, "clients": o.client, "contacts": o.contact, "tokens": o.token,
 		"api_tokens": o.token, "places": o.place, "activities": o.activity, "consents": o.consent, "memberships": o.membership,
-		"id": "", "code": "99999", "kind": "contacts"}
+		"targets": o.target, "id": "", "code": "99999", "kind": "contacts"}
 }
 
 // withDefaults returns ids with the missing ones taken from def: a user
@@ -362,6 +363,21 @@ func buildActor(t *testing.T, srv *web.Server, db *sqldb.DB, username string) *a
 			t.Fatalf("%s: no client in scope with a consent and a membership", username)
 		}
 	}
+	if actor.Can(caunoi.PermMonitorWrite) {
+		tg := &caunoi.Target{OrgID: orgID, Indicator: "CONTACTS", Period: caunoi.CurrentPeriod(caunoi.PeriodYear, caunoi.Today()), Value: 100}
+		ts := sqldb.NewTargetService(db)
+		if err := ts.SetTarget(sys, tg); caunoi.ErrorCode(err) == caunoi.ECONFLICT {
+			// Another user of the same organisation made it.
+			list, _, err := ts.FindTargets(sys, caunoi.TargetFilter{OrgID: orgID})
+			if err != nil || len(list) == 0 {
+				t.Fatalf("targets: %v", err)
+			}
+			tg = list[0]
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		a.in["targets"] = tg.ID
+	}
 	secret, _, err := users.CreateToken(actx, "kiểm tra", time.Now().Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -438,5 +454,10 @@ func buildOutside(t *testing.T, db *sqldb.DB) outside {
 	if err := sqldb.NewClientService(db).AddMembership(uctx, m); err != nil {
 		t.Fatal(err)
 	}
-	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID}
+	tg := &caunoi.Target{OrgID: group.ID, Indicator: "CONTACTS", Period: caunoi.CurrentPeriod(caunoi.PeriodYear, caunoi.Today()), Value: 10}
+	if err := sqldb.NewTargetService(db).SetTarget(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID,
+		target: tg.ID}
 }

@@ -46,6 +46,7 @@ var menu = []struct {
 	{"/contacts", "nav.contacts", caunoi.PermClientRead},
 	{"/activities", "nav.activities", caunoi.PermClientRead},
 	{"/places", "nav.places", caunoi.PermClientRead},
+	{"/reports", "nav.reports", caunoi.PermReportRead},
 	{"/orgs", "nav.orgs", caunoi.PermOrgRead},
 	{"/users", "nav.users", caunoi.PermUserRead},
 	{"/admin-units", "nav.admin_units", caunoi.PermUnitRead},
@@ -73,6 +74,14 @@ var funcs = template.FuncMap{
 	"deref":  func(t *time.Time) time.Time { return derefTime(t) },
 	"string": func(v any) string { return fmt.Sprint(v) },
 	"int64":  func(n int) int64 { return int64(n) },
+	"fval":   func(f *float64) float64 { return derefFloat(f) },
+}
+
+func derefFloat(f *float64) float64 {
+	if f == nil {
+		return 0
+	}
+	return *f
 }
 
 func derefTime(t *time.Time) time.Time {

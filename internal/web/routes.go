@@ -121,6 +121,14 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/places/{id}/void", perm(caunoi.PermContactWrite), s.placeVoid},
 		{"POST", "/places/{id}/visits", perm(caunoi.PermContactWrite), s.visitCreate},
 
+		{"GET", "/reports", perm(caunoi.PermReportRead), s.reports},
+		{"GET", "/reports/export", perm(caunoi.PermReportRead), s.reportExport},
+		{"GET", "/targets", perm(caunoi.PermReportRead), s.targets},
+		{"POST", "/targets", perm(caunoi.PermMonitorWrite), s.targetSet},
+		{"POST", "/targets/{id}/void", perm(caunoi.PermMonitorWrite), s.targetVoid},
+		{"GET", "/indicators", perm(caunoi.PermReportRead), s.indicators},
+		{"POST", "/indicators", perm(caunoi.PermMonitorWrite), s.indicatorCreate},
+
 		{"GET", "/import/{kind}", perm(caunoi.PermContactWrite), s.importForm},
 		{"GET", "/import/{kind}/template", perm(caunoi.PermContactWrite), s.importTemplate},
 		{"POST", "/import/{kind}", perm(caunoi.PermContactWrite), s.importUpload},

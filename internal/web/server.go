@@ -35,6 +35,10 @@ type Server struct {
 	Places   caunoi.PlaceService
 	Acts     caunoi.ActivityService
 	Imports  caunoi.ImportService
+	// Monitoring: indicators, targets, reports.
+	Indicators caunoi.IndicatorService
+	Targets    caunoi.TargetService
+	Reports    caunoi.ReportService
 	// UIC is the formula of unique identifier codes (CAUNOI_UIC_FORMULA).
 	UIC      caunoi.UICFormula
 	Cat      *i18n.Catalogue
@@ -108,9 +112,11 @@ func New(cfg Config) (*Server, error) {
 		logins:   newLimiter(5, 15*time.Minute),
 		loginIPs: newLimiter(30, 15*time.Minute),
 	}
+	s.Indicators, s.Targets, s.Reports = sqldb.NewIndicatorService(db), sqldb.NewTargetService(db), sqldb.NewReportService(db)
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
 		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
+		Indicators: s.Indicators, Targets: s.Targets, Reports: s.Reports,
 	}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
