@@ -1,6 +1,7 @@
 package caunoi
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -193,3 +194,13 @@ func lastDay(y int, m time.Month) time.Time { return day(y, m+1, 1).AddDate(0, 0
 
 // dayStart returns the calendar day of t (as written) at midnight UTC.
 func dayStart(t time.Time) time.Time { return day(t.Year(), t.Month(), t.Day()) }
+
+// MarshalJSON writes the period with its code and its days as yyyy-mm-dd.
+func (p Period) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Kind  string `json:"kind"`
+		Code  string `json:"code"`
+		Start string `json:"start"`
+		End   string `json:"end"`
+	}{p.Kind, p.Code(), p.Start.Format(DateLayout), p.End.Format(DateLayout)})
+}

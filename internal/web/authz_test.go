@@ -33,7 +33,7 @@ type actorFixture struct {
 // covers: its ids are out of scope for every role, even national ones.
 type outside struct {
 	org, user, client, contact, token, place, activity, consent, membership string
-	target                                                                  string
+	target, indicator                                                       string
 }
 
 func TestAuthorizationWalksEveryRoute(t *testing.T) {
@@ -171,7 +171,7 @@ func entityOf(path string) string {
 func outParams(o outside) map[string]string {
 	return map[string]string{"orgs": o.org, "users": o.user, "clients": o.client, "contacts": o.contact, "tokens": o.token,
 		"api_tokens": o.token, "places": o.place, "activities": o.activity, "consents": o.consent, "memberships": o.membership,
-		"targets": o.target, "id": "", "code": "99999", "kind": "contacts"}
+		"targets": o.target, "indicator": o.indicator, "id": "", "code": "99999", "kind": "contacts"}
 }
 
 // withDefaults returns ids with the missing ones taken from def: a user
@@ -308,7 +308,7 @@ func buildActor(t *testing.T, srv *web.Server, db *sqldb.DB, username string) *a
 	}
 	actx := caunoi.NewContextWithActor(ctx, actor)
 	sys := caunoi.NewContextWithActor(ctx, caunoi.SystemActor())
-	a := &actorFixture{username: username, actor: actor, cookie: login(t, srv, username, demo.Password), in: map[string]string{"code": "31", "kind": "contacts"}}
+	a := &actorFixture{username: username, actor: actor, cookie: login(t, srv, username, demo.Password), in: map[string]string{"code": "31", "kind": "contacts", "indicator": "CONTACTS"}}
 	orgID := actor.Grants[0].OrgID
 	a.in["orgs"] = orgID
 	// A group in the user's subtree, for the target user's role.
@@ -458,6 +458,11 @@ func buildOutside(t *testing.T, db *sqldb.DB) outside {
 	if err := sqldb.NewTargetService(db).SetTarget(ctx, tg); err != nil {
 		t.Fatal(err)
 	}
+	ind := &caunoi.Indicator{Code: "OUTSIDE_SUM", NameVI: "Ngoài phạm vi", NameEN: "Outside", Unit: "contact", Count: caunoi.CountSum,
+		Terms: []string{"CONTACTS", "CONTACTS_ZALO"}, OrgID: group.ID}
+	if err := sqldb.NewIndicatorService(db).CreateIndicator(ctx, ind); err != nil {
+		t.Fatal(err)
+	}
 	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID,
-		target: tg.ID}
+		target: tg.ID, indicator: ind.Code}
 }
