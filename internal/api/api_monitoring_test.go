@@ -132,10 +132,10 @@ func TestMonitoringAPI(t *testing.T) {
 			{name: "list targets", as: f.nat, h: a.ListTargets, method: "GET", target: "/api/v1/targets?period=" + per, status: 200,
 				check: func(t *testing.T, res map[string]any) { wantEq(t, "total", total(res), 1) }},
 			{name: "define a ratio that refers to itself", as: f.officer, h: a.CreateIndicator, method: "POST", target: "/api/v1/indicators",
-				body: `{"code":"SELF","name_vi":"x","name_en":"x","unit":"percent","count":"ratio","numerator":"SELF","denominator":"CONTACTS","org_id":"` + f.prov.ID + `"}`,
+				body:   `{"code":"SELF","name_vi":"x","name_en":"x","unit":"percent","count":"ratio","numerator":"SELF","denominator":"CONTACTS","org_id":"` + f.prov.ID + `"}`,
 				status: 422, code: caunoi.EINVALID, fields: []string{"numerator"}},
 			{name: "define a share", as: f.officer, h: a.CreateIndicator, method: "POST", target: "/api/v1/indicators",
-				body: `{"code":"ZALO_SHARE","name_vi":"Tỷ lệ tiếp cận qua Zalo","name_en":"Share via Zalo","unit":"percent","count":"ratio","numerator":"CONTACTS_ZALO","denominator":"CONTACTS","scale":100,"org_id":"` + f.prov.ID + `"}`,
+				body:   `{"code":"ZALO_SHARE","name_vi":"Tỷ lệ tiếp cận qua Zalo","name_en":"Share via Zalo","unit":"percent","count":"ratio","numerator":"CONTACTS_ZALO","denominator":"CONTACTS","scale":100,"org_id":"` + f.prov.ID + `"}`,
 				status: 201, check: func(t *testing.T, res map[string]any) { wantEq(t, "built_in", res["built_in"], false) }},
 			{name: "the share", as: f.officer, h: a.IndicatorValues, method: "GET", target: values + "&indicators=ZALO_SHARE", status: 200,
 				check: func(t *testing.T, res map[string]any) {
