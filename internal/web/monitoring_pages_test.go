@@ -98,6 +98,16 @@ func TestReportPages(t *testing.T) {
 		if !strings.Contains(officer.get("/reports?org="+qn.ID+"&period="+year).Body.String(), "1.000") {
 			t.Error("the target is not in the report")
 		}
+		// The dashboard: numbers and charts drawn on the server, no script
+		// but the print button's, no inline style.
+		res = officer.get("/dashboard")
+		body = res.Body.String()
+		if res.Code != http.StatusOK || strings.Count(body, "<svg") < 3 || strings.Contains(body, "style=") || !strings.Contains(body, "Nhóm đồng đẳng Hạ Long") {
+			t.Fatalf("dashboard %d", res.Code)
+		}
+		if res = nat.get("/dashboard"); res.Code != http.StatusOK || strings.Contains(res.Body.String(), "Nhóm đồng đẳng Hạ Long") {
+			t.Fatalf("national dashboard %d shows groups", res.Code)
+		}
 		// Indicators: the catalogue, and a definition refused with its reason.
 		res = officer.get("/indicators")
 		if !strings.Contains(res.Body.String(), "KP_PREV") {

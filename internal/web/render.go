@@ -46,6 +46,7 @@ var menu = []struct {
 	{"/contacts", "nav.contacts", caunoi.PermClientRead},
 	{"/activities", "nav.activities", caunoi.PermClientRead},
 	{"/places", "nav.places", caunoi.PermClientRead},
+	{"/dashboard", "nav.dashboard", caunoi.PermReportRead},
 	{"/reports", "nav.reports", caunoi.PermReportRead},
 	{"/orgs", "nav.orgs", caunoi.PermOrgRead},
 	{"/users", "nav.users", caunoi.PermUserRead},

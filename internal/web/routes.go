@@ -121,6 +121,7 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/places/{id}/void", perm(caunoi.PermContactWrite), s.placeVoid},
 		{"POST", "/places/{id}/visits", perm(caunoi.PermContactWrite), s.visitCreate},
 
+		{"GET", "/dashboard", perm(caunoi.PermReportRead), s.dashboard},
 		{"GET", "/reports", perm(caunoi.PermReportRead), s.reports},
 		{"GET", "/reports/export", perm(caunoi.PermReportRead), s.reportExport},
 		{"GET", "/targets", perm(caunoi.PermReportRead), s.targets},
