@@ -102,14 +102,14 @@ func (r *Referral) Validate(now time.Time) error {
 }
 
 // ReferralTransition moves a referral to another state. Version must be
-// the one the user saw; On is the day of the outcome. To reach a
+// the one the user saw; ClosedOn is the day of the outcome. To reach a
 // referral, name the service received (ServiceID, a service of the same
 // client and kind) or record it at once (Service, whose client and kind
 // are the referral's and whose provider is the referral's by default).
 type ReferralTransition struct {
 	Version   int      `json:"version"`
-	To        string   `json:"to"`
-	On        Date     `json:"on"`
+	Status    string   `json:"status"`
+	ClosedOn  Date     `json:"closed_on"`
 	Outcome   string   `json:"outcome,omitempty"`
 	ServiceID string   `json:"service_id,omitempty"`
 	Service   *Service `json:"service,omitempty"`
@@ -163,7 +163,7 @@ type ReferralService interface {
 	// repeated id is applied once.
 	CreateReferral(ctx context.Context, r *Referral) error
 	// TransitionReferral moves a referral along the state machine
-	// (CanTransition); a forbidden move is EINVALID on field "to", a
+	// (CanTransition); a forbidden move is EINVALID on field "status", a
 	// stale version ECONFLICT. Reaching a referral links, or records in
 	// the same transaction, the service received.
 	TransitionReferral(ctx context.Context, id string, t ReferralTransition) (*Referral, error)

@@ -186,24 +186,24 @@ func (s *ReferralService) CreateReferral(ctx context.Context, r *caunoi.Referral
 func checkTransition(r *caunoi.Referral, t *caunoi.ReferralTransition, now time.Time) error {
 	var v caunoi.Validator
 	t.Outcome = strings.TrimSpace(t.Outcome)
-	if !slices.Contains(caunoi.ReferralStatuses, t.To) {
-		v.Add("to", "err.field.choice", nil)
+	if !slices.Contains(caunoi.ReferralStatuses, t.Status) {
+		v.Add("status", "err.field.choice", nil)
 		return v.Err()
 	}
-	if !caunoi.CanTransition(r.Status, t.To) {
-		v.Add("to", "err.referral.transition", nil)
+	if !caunoi.CanTransition(r.Status, t.Status) {
+		v.Add("status", "err.referral.transition", nil)
 		return v.Err()
 	}
-	on := time.Time(t.On)
+	on := time.Time(t.ClosedOn)
 	if on.IsZero() {
-		v.Add("on", "err.date.required", nil)
+		v.Add("closed_on", "err.date.required", nil)
 	} else {
 		today := dayOf(now)
-		v.Check(!on.After(today), "on", "err.date.range", nil)
-		v.Check(!on.Before(time.Time(r.ReferredOn)), "on", "err.referral.on_before", nil)
+		v.Check(!on.After(today), "closed_on", "err.date.range", nil)
+		v.Check(!on.Before(time.Time(r.ReferredOn)), "closed_on", "err.referral.on_before", nil)
 	}
 	v.Check(len([]rune(t.Outcome)) <= 500, "outcome", "err.field.too_long", map[string]any{"Max": 500})
-	if t.To == caunoi.ReferralReached {
+	if t.Status == caunoi.ReferralReached {
 		v.Check(t.ServiceID != "" || t.Service != nil, "service_id", "err.referral.service_required", nil)
 		v.Check(t.ServiceID == "" || t.Service == nil, "service_id", "err.referral.service_twice", nil)
 	} else {
@@ -231,13 +231,13 @@ func (s *ReferralService) TransitionReferral(ctx context.Context, id string, t c
 			return err
 		}
 		next := *old
-		if t.To == caunoi.ReferralReached {
+		if t.Status == caunoi.ReferralReached {
 			if next.ServiceID, err = tx.referralService(ctx, old, &t); err != nil {
 				return err
 			}
 		}
-		on := t.On
-		next.Status, next.ClosedOn, next.Outcome, next.Version, next.UpdatedAt = t.To, &on, t.Outcome, old.Version+1, tx.now
+		on := t.ClosedOn
+		next.Status, next.ClosedOn, next.Outcome, next.Version, next.UpdatedAt = t.Status, &on, t.Outcome, old.Version+1, tx.now
 		if err := tx.execVersioned(ctx, "transition referral", `UPDATE referrals SET status = $1, closed_on = $2, service_id = $3, outcome = $4,
 			version = $5, updated_at = $6 WHERE id = $7 AND version = $8`,
 			next.Status, time.Time(on), nullStr(next.ServiceID), next.Outcome, next.Version, next.UpdatedAt, id, old.Version); err != nil {
@@ -276,7 +276,7 @@ func (tx *Tx) referralService(ctx context.Context, r *caunoi.Referral, t *caunoi
 		sv.ProviderID = r.ProviderID
 	}
 	if time.Time(sv.GivenOn).IsZero() {
-		sv.GivenOn = t.On
+		sv.GivenOn = t.ClosedOn
 	}
 	if err := sv.Validate(tx.now); err != nil {
 		return "", err

@@ -209,7 +209,7 @@ func TestServices(t *testing.T) {
 
 // transitionTo returns a transition to the state, with what it needs.
 func (f *servicesFixture) transitionTo(r *caunoi.Referral, to string) caunoi.ReferralTransition {
-	t := caunoi.ReferralTransition{Version: r.Version, To: to, On: caunoi.Date(caunoi.Today()), Outcome: "ghi chú"}
+	t := caunoi.ReferralTransition{Version: r.Version, Status: to, ClosedOn: caunoi.Date(caunoi.Today()), Outcome: "ghi chú"}
 	if to == caunoi.ReferralReached {
 		t.Service = &caunoi.Service{Detail: "examination"}
 	}
@@ -258,8 +258,8 @@ func TestReferralStateMachine(t *testing.T) {
 					must(t, ferr)
 					if !allowed[[2]string{from, to}] {
 						e := wantCode(t, err, caunoi.EINVALID)
-						if len(e.Fields) != 1 || e.Fields[0].Field != "to" || e.Fields[0].Key != "err.referral.transition" {
-							t.Fatalf("refused with %v, want err.referral.transition on to", err)
+						if len(e.Fields) != 1 || e.Fields[0].Field != "status" || e.Fields[0].Key != "err.referral.transition" {
+							t.Fatalf("refused with %v, want err.referral.transition on status", err)
 						}
 						if stored.Status != from || stored.Version != r.Version || countRows(t, db, "services") != services || f.auditCount() != audits {
 							t.Fatalf("a refused move changed something: %+v", stored)
@@ -333,7 +333,7 @@ func TestReferrals(t *testing.T) {
 		must(t, f.Services.CreateService(f.pe, sti))
 		early := f.hivTest(daysAgo(6), "")
 		must(t, f.Services.CreateService(f.pe, early))
-		reach := caunoi.ReferralTransition{Version: 1, To: caunoi.ReferralReached, On: daysAgo(1)}
+		reach := caunoi.ReferralTransition{Version: 1, Status: caunoi.ReferralReached, ClosedOn: daysAgo(1)}
 		for _, id := range []string{sti.ID, early.ID, caunoi.NewID()} {
 			reach.ServiceID = id
 			_, err := f.Referrals.TransitionReferral(f.pe, r.ID, reach)
@@ -368,7 +368,7 @@ func TestReferrals(t *testing.T) {
 			t.Fatalf("reached: %+v", done)
 		}
 		// A stale version is refused.
-		_, err = f.Referrals.TransitionReferral(f.pe, r.ID, caunoi.ReferralTransition{Version: 1, To: caunoi.ReferralLost, On: daysAgo(1)})
+		_, err = f.Referrals.TransitionReferral(f.pe, r.ID, caunoi.ReferralTransition{Version: 1, Status: caunoi.ReferralLost, ClosedOn: daysAgo(1)})
 		wantCode(t, err, caunoi.ECONFLICT)
 		// The service closed the referral: it cannot be voided while the
 		// referral stands, nor close another.
@@ -376,7 +376,7 @@ func TestReferrals(t *testing.T) {
 		wantCode(t, err, caunoi.ECONFLICT)
 		other := f.referral(caunoi.ServiceHIVTest, f.clinic, daysAgo(3))
 		must(t, f.Referrals.CreateReferral(f.leader, other))
-		_, err = f.Referrals.TransitionReferral(f.leader, other.ID, caunoi.ReferralTransition{Version: 1, To: caunoi.ReferralReached, On: daysAgo(1), ServiceID: test.ID})
+		_, err = f.Referrals.TransitionReferral(f.leader, other.ID, caunoi.ReferralTransition{Version: 1, Status: caunoi.ReferralReached, ClosedOn: daysAgo(1), ServiceID: test.ID})
 		wantInvalid(t, err, "service_id")
 
 		// Scope.
@@ -388,7 +388,7 @@ func TestReferrals(t *testing.T) {
 		}
 		_, err = f.Referrals.FindReferralByID(f.As(caunoi.RolePeerEducator, "qng"), r.ID)
 		wantCode(t, err, caunoi.ENOTFOUND)
-		_, err = f.Referrals.TransitionReferral(f.As(caunoi.RolePeerEducator, "qng"), other.ID, caunoi.ReferralTransition{Version: 1, To: caunoi.ReferralLost, On: daysAgo(1)})
+		_, err = f.Referrals.TransitionReferral(f.As(caunoi.RolePeerEducator, "qng"), other.ID, caunoi.ReferralTransition{Version: 1, Status: caunoi.ReferralLost, ClosedOn: daysAgo(1)})
 		wantCode(t, err, caunoi.ENOTFOUND)
 		_, _, err = f.Referrals.FindReferrals(f.As(caunoi.RoleNationalOfficer, "nat"), caunoi.ReferralFilter{})
 		wantCode(t, err, caunoi.EFORBIDDEN)
@@ -438,10 +438,10 @@ func TestOverdueReferrals(t *testing.T) {
 		c := mk(f.pe, 3, 10)    // due today: not yet
 		d := mk(f.pe, 4, 11)    // due tomorrow
 		closed := mk(f.pe, 1, 5)
-		_, err := f.Referrals.TransitionReferral(f.pe, closed.ID, caunoi.ReferralTransition{Version: 1, To: caunoi.ReferralDeclined, On: day(6)})
+		_, err := f.Referrals.TransitionReferral(f.pe, closed.ID, caunoi.ReferralTransition{Version: 1, Status: caunoi.ReferralDeclined, ClosedOn: day(6)})
 		must(t, err)
 		lost := mk(f.pe, 1, 5)
-		_, err = f.Referrals.TransitionReferral(f.pe, lost.ID, caunoi.ReferralTransition{Version: 1, To: caunoi.ReferralLost, On: day(8)})
+		_, err = f.Referrals.TransitionReferral(f.pe, lost.ID, caunoi.ReferralTransition{Version: 1, Status: caunoi.ReferralLost, ClosedOn: day(8)})
 		must(t, err)
 		voided := mk(f.pe, 1, 5)
 		_, err = f.Referrals.VoidReferral(f.pe, voided.ID, 1, "nhầm")
@@ -475,7 +475,7 @@ func TestOverdueReferrals(t *testing.T) {
 		// Two days later: c and d are overdue too; reaching a takes it off.
 		clock = time.Date(2025, 3, 12, 23, 30, 0, 0, caunoi.Zone)
 		overdue(f.leader, caunoi.ReferralFilter{}, b, a, c, d)
-		_, err = f.Referrals.TransitionReferral(f.pe, a.ID, caunoi.ReferralTransition{Version: 1, To: caunoi.ReferralReached, On: day(12),
+		_, err = f.Referrals.TransitionReferral(f.pe, a.ID, caunoi.ReferralTransition{Version: 1, Status: caunoi.ReferralReached, ClosedOn: day(12),
 			Service: &caunoi.Service{Detail: "treatment"}})
 		must(t, err)
 		overdue(f.leader, caunoi.ReferralFilter{}, b, c, d)
