@@ -81,7 +81,10 @@ func TestServicesAPI(t *testing.T) {
 		var created any
 		for _, sc := range []scenario{
 			{name: "the officer adds a provider", as: f.officer, h: a.CreateProvider, method: "POST", target: "/api/v1/providers", body: providerBody, status: 201,
-				check: func(t *testing.T, res map[string]any) { created = res["created_at"]; wantEq(t, "org_name", res["org_name"], f.prov.Name) }},
+				check: func(t *testing.T, res map[string]any) {
+					created = res["created_at"]
+					wantEq(t, "org_name", res["org_name"], f.prov.Name)
+				}},
 			{name: "again with the same id", as: f.officer, h: a.CreateProvider, method: "POST", target: "/api/v1/providers", body: providerBody, status: 201,
 				check: func(t *testing.T, res map[string]any) { wantEq(t, "created_at", res["created_at"], created) }},
 			{name: "a provider without services", as: f.officer, h: a.CreateProvider, method: "POST", target: "/api/v1/providers",
@@ -101,10 +104,10 @@ func TestServicesAPI(t *testing.T) {
 
 			// Services.
 			{name: "an HIV result on counselling", as: f.worker, h: a.CreateService, method: "POST", target: "/api/v1/services",
-				body: `{"org_id":"` + f.group.ID + `","client_id":"` + clientID + `","kind":"counselling","result":"positive","given_on":"` + today + `"}`,
+				body:   `{"org_id":"` + f.group.ID + `","client_id":"` + clientID + `","kind":"counselling","result":"positive","given_on":"` + today + `"}`,
 				status: 422, code: caunoi.EINVALID, fields: []string{"result"}},
 			{name: "an HIV result not allowed", as: f.worker, h: a.CreateService, method: "POST", target: "/api/v1/services",
-				body: `{"org_id":"` + f.group.ID + `","client_id":"` + clientID + `","kind":"hiv_test","result":"probably","given_on":"` + today + `"}`,
+				body:   `{"org_id":"` + f.group.ID + `","client_id":"` + clientID + `","kind":"hiv_test","result":"probably","given_on":"` + today + `"}`,
 				status: 422, code: caunoi.EINVALID, fields: []string{"result"},
 				check: func(t *testing.T, res map[string]any) {
 					if msg := errObj(t, res)["fields"].(map[string]any)["result"]; msg != "Kết quả xét nghiệm HIV phải là âm tính, có phản ứng, dương tính hoặc không xác định." {
@@ -112,13 +115,13 @@ func TestServicesAPI(t *testing.T) {
 					}
 				}},
 			{name: "a service tomorrow", as: f.worker, h: a.CreateService, method: "POST", target: "/api/v1/services",
-				body: `{"org_id":"` + f.group.ID + `","client_id":"` + clientID + `","kind":"counselling","given_on":"` + tomorrow + `"}`,
+				body:   `{"org_id":"` + f.group.ID + `","client_id":"` + clientID + `","kind":"counselling","given_on":"` + tomorrow + `"}`,
 				status: 422, code: caunoi.EINVALID, fields: []string{"given_on"}},
 			{name: "a service before the client was born", as: f.worker, h: a.CreateService, method: "POST", target: "/api/v1/services",
-				body: `{"org_id":"` + f.group.ID + `","client_id":"` + clientID + `","kind":"counselling","given_on":"1994-12-31"}`,
+				body:   `{"org_id":"` + f.group.ID + `","client_id":"` + clientID + `","kind":"counselling","given_on":"1994-12-31"}`,
 				status: 422, code: caunoi.EINVALID, fields: []string{"given_on"}},
 			{name: "an HIV test", as: f.worker, h: a.CreateService, method: "POST", target: "/api/v1/services",
-				body: `{"id":"` + serviceID + `","org_id":"` + f.group.ID + `","client_id":"` + clientID + `","kind":"hiv_test","detail":"community","given_on":"` + yesterday + `","provider_id":"` + providerID + `"}`,
+				body:   `{"id":"` + serviceID + `","org_id":"` + f.group.ID + `","client_id":"` + clientID + `","kind":"hiv_test","detail":"community","given_on":"` + yesterday + `","provider_id":"` + providerID + `"}`,
 				status: 201, check: func(t *testing.T, res map[string]any) {
 					wantEq(t, "provider_name", res["provider_name"], "Trung tâm Kiểm soát bệnh tật Hà Nội")
 					wantEq(t, "client_uic", res["client_uic"], "LANA1995F")
@@ -133,10 +136,10 @@ func TestServicesAPI(t *testing.T) {
 
 			// Referrals.
 			{name: "a referral for a service the provider does not offer", as: f.worker, h: a.CreateReferral, method: "POST", target: "/api/v1/referrals",
-				body: `{"org_id":"` + f.group.ID + `","client_id":"` + clientID + `","provider_id":"` + providerID + `","service_kind":"legal_aid","referred_on":"` + today + `"}`,
+				body:   `{"org_id":"` + f.group.ID + `","client_id":"` + clientID + `","provider_id":"` + providerID + `","service_kind":"legal_aid","referred_on":"` + today + `"}`,
 				status: 422, code: caunoi.EINVALID, fields: []string{"service_kind"}},
 			{name: "a referral", as: f.worker, h: a.CreateReferral, method: "POST", target: "/api/v1/referrals",
-				body: `{"id":"` + referralID + `","org_id":"` + f.group.ID + `","client_id":"` + clientID + `","provider_id":"` + providerID + `","service_kind":"art","referred_on":"` + yesterday + `"}`,
+				body:   `{"id":"` + referralID + `","org_id":"` + f.group.ID + `","client_id":"` + clientID + `","provider_id":"` + providerID + `","service_kind":"art","referred_on":"` + yesterday + `"}`,
 				status: 201, check: func(t *testing.T, res map[string]any) {
 					wantEq(t, "status", res["status"], "referred")
 					wantEq(t, "due_on", res["due_on"], now.AddDate(0, 0, 13).Format(caunoi.DateLayout))
@@ -179,4 +182,6 @@ func TestServicesAPI(t *testing.T) {
 }
 
 // ctxOf returns a context carrying the actor.
-func ctxOf(a *caunoi.Actor) context.Context { return caunoi.NewContextWithActor(context.Background(), a) }
+func ctxOf(a *caunoi.Actor) context.Context {
+	return caunoi.NewContextWithActor(context.Background(), a)
+}
