@@ -32,26 +32,7 @@ func (s *Server) providerExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	units := map[string]string{}
-	unitName := func(code string) string {
-		if code == "" {
-			return ""
-		}
-		if n, ok := units[code]; ok {
-			return n
-		}
-		units[code] = code
-		if u, err := s.Units.FindAdminUnitByCode(ctx, code); err == nil {
-			units[code] = u.Name
-		}
-		return units[code]
-	}
-	coord := func(f *float64) any {
-		if f == nil {
-			return nil
-		}
-		return *f
-	}
+	unitName := s.unitNames(ctx)
 	vi := fwValues{s.Cat.For("vi")}
 	sheet := xlsx.Sheet{Name: "Cơ sở dịch vụ", Columns: []xlsx.Column{
 		{Key: "name", Header: "Tên", Width: 34},
@@ -77,7 +58,7 @@ func (s *Server) providerExport(w http.ResponseWriter, r *http.Request) {
 			friendly = "Có"
 		}
 		return []any{p.Name, vi.one("provider_kind.", p.Kind), vi.list("service_kind.", p.Services), p.Address, unitName(p.AdminUnitCode),
-			coord(p.Lat), coord(p.Lng), p.Contact, p.OpeningHours, friendly, p.Notes, p.OrgName}, true, nil
+			coordCell(p.Lat), coordCell(p.Lng), p.Contact, p.OpeningHours, friendly, p.Notes, p.OrgName}, true, nil
 	})
 }
 
