@@ -44,22 +44,31 @@ const (
 	PermReportRead   Permission = "report.read"      // see aggregate numbers of the subtree
 	PermMonitorWrite Permission = "monitoring.write" // set targets, define indicators, map indicators to DHIS2
 	PermTokenOwn     Permission = "token.own"        // manage one's own API tokens
+	// Services and referrals.
+	PermProviderRead  Permission = "provider.read"  // see the directory of service providers shared with one's organisations
+	PermProviderWrite Permission = "provider.write" // keep the providers of the subtree
+	PermServiceWrite  Permission = "service.write"  // record services given to clients and referrals
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermOrgRead, PermOrgWrite, PermUserRead, PermUserWrite, PermAuditRead,
-	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermMonitorWrite, PermTokenOwn}
+	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn,
+	PermProviderRead, PermProviderWrite, PermServiceWrite, PermMonitorWrite}
 
 // RolePermissions is what each role may do. National officers hold no
 // client-level permission: they see aggregates only. Administrators manage
 // the system but do not read clients.
 var RolePermissions = map[Role][]Permission{
-	RoleOutreachWorker:  {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn},
-	RolePeerEducator:    {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn},
-	RoleGroupLeader:     {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn},
-	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermMonitorWrite, PermTokenOwn},
-	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermMonitorWrite, PermTokenOwn},
-	RoleAdmin:           {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermMonitorWrite, PermTokenOwn},
+	RoleOutreachWorker: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
+		PermProviderRead, PermServiceWrite},
+	RolePeerEducator: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
+		PermProviderRead, PermServiceWrite},
+	RoleGroupLeader: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn,
+		PermProviderRead, PermProviderWrite, PermServiceWrite},
+	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn,
+		PermProviderRead, PermProviderWrite, PermMonitorWrite},
+	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn, PermProviderRead, PermMonitorWrite},
+	RoleAdmin:           {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn, PermMonitorWrite},
 }
 
 // Has reports whether the role holds the permission.

@@ -87,9 +87,10 @@ type Indicator struct {
 	// and ratios have none.
 	Source string `json:"source,omitempty"`
 	// Filters: record kinds (activity kinds, service kinds, channels…),
-	// outcomes, the client's (or anonymous person's) populations, and
+	// details (a service's sub-kind), outcomes, the client's (or anonymous person's) populations, and
 	// whether records must name a client.
 	Kinds       []string     `json:"kinds,omitempty"`
+	Details     []string     `json:"details,omitempty"`
 	Outcomes    []string     `json:"outcomes,omitempty"`
 	Populations []Population `json:"populations,omitempty"`
 	Named       string       `json:"named,omitempty"`
@@ -168,7 +169,7 @@ func (ind *Indicator) Validate() error {
 		v.Check(slices.Contains(Disaggregations, d), "disaggregations", "err.field.choice", nil)
 	}
 	ind.Disaggregations = sortedSet(ind.Disaggregations)
-	ind.Kinds, ind.Outcomes = sortedSet(ind.Kinds), sortedSet(ind.Outcomes)
+	ind.Kinds, ind.Details, ind.Outcomes = sortedSet(ind.Kinds), sortedSet(ind.Details), sortedSet(ind.Outcomes)
 	slices.Sort(ind.Populations)
 	ind.Populations = slices.Compact(ind.Populations)
 	base := !ind.Derived()
@@ -186,7 +187,7 @@ func (ind *Indicator) Validate() error {
 		v.Check(ind.Numerator == "" && ind.Denominator == "", "numerator", "err.indicator.parts_only_ratio", nil)
 	}
 	if ind.Derived() {
-		v.Check(len(ind.Kinds)+len(ind.Outcomes)+len(ind.Populations) == 0 && ind.Named == "", "kinds", "err.indicator.derived_no_filters", nil)
+		v.Check(len(ind.Kinds)+len(ind.Details)+len(ind.Outcomes)+len(ind.Populations) == 0 && ind.Named == "", "kinds", "err.indicator.derived_no_filters", nil)
 	}
 	for i, r := range ind.Refs() {
 		field := "terms"

@@ -38,6 +38,9 @@ type API struct {
 	Indicators caunoi.IndicatorService
 	Targets    caunoi.TargetService
 	Reports    caunoi.ReportService
+	Providers  caunoi.ProviderService
+	Services   caunoi.ServiceService
+	Referrals  caunoi.ReferralService
 	UIC        caunoi.UICFormula
 	Cat        *i18n.Catalogue
 	Log        *slog.Logger

@@ -29,6 +29,9 @@ func checkBase(v *caunoi.Validator, ind *caunoi.Indicator) {
 	if len(ind.Kinds) > 0 && (src.Kind == "" || !allowed(ind.Kinds, src.Kinds)) {
 		v.Add("kinds", "err.indicator.kind_unknown", map[string]any{"Source": src.Name})
 	}
+	if len(ind.Details) > 0 && (src.Detail == "" || !allowed(ind.Details, src.Details)) {
+		v.Add("details", "err.indicator.detail_unknown", map[string]any{"Source": src.Name})
+	}
 	if len(ind.Outcomes) > 0 && (src.Outcome == "" || !allowed(ind.Outcomes, src.Outcomes)) {
 		v.Add("outcomes", "err.indicator.outcome_unknown", map[string]any{"Source": src.Name})
 	}

@@ -278,12 +278,15 @@ func orIf(cond bool, a, b string) string {
 // valueExpr is the aggregate of one base indicator.
 func (p *Plan) valueExpr(src *Source, path int, ind *caunoi.Indicator, popsExpr string) string {
 	var conds []string
-	kindCol, outcomeCol := src.Kind, src.Outcome
+	kindCol, detailCol, outcomeCol := src.Kind, src.Detail, src.Outcome
 	if path > 0 {
-		kindCol, outcomeCol = "r.kind", "r.outcome"
+		kindCol, detailCol, outcomeCol = "r.kind", "r.detail", "r.outcome"
 	}
 	if len(ind.Kinds) > 0 {
 		conds = append(conds, kindCol+" IN ("+listSQL(ind.Kinds)+")")
+	}
+	if len(ind.Details) > 0 {
+		conds = append(conds, detailCol+" IN ("+listSQL(ind.Details)+")")
 	}
 	if len(ind.Outcomes) > 0 {
 		conds = append(conds, outcomeCol+" IN ("+listSQL(ind.Outcomes)+")")

@@ -59,9 +59,12 @@ func (s *Source) datePart(d Dialect, sqliteFmt, pgField string) string {
 // of a source in both rollups. Their parameters are $1 the organisation
 // id, $2 its province and $3 its models (",a,b,").
 func (s *Source) RebuildSQL(d Dialect) []string {
-	kind, outcome := "''", "''"
+	kind, detail, outcome := "''", "''", "''"
 	if s.Kind != "" {
 		kind = "COALESCE(" + s.Kind + ", '')"
+	}
+	if s.Detail != "" {
+		detail = "COALESCE(" + s.Detail + ", '')"
 	}
 	if s.Outcome != "" {
 		outcome = "COALESCE(" + s.Outcome + ", '')"
@@ -86,7 +89,7 @@ func (s *Source) RebuildSQL(d Dialect) []string {
 	for i, m := range s.Measures {
 		measures = append(measures, m.SQL(d)+" AS m"+strconv.Itoa(i))
 	}
-	inner := "SELECT r.org_path AS org_path, " + s.yearExpr(d) + " AS yr, " + s.monthExpr(d) + " AS mo, " + kind + " AS kind, " + outcome + " AS outcome, " +
+	inner := "SELECT r.org_path AS org_path, " + s.yearExpr(d) + " AS yr, " + s.monthExpr(d) + " AS mo, " + kind + " AS kind, " + detail + " AS detail, " + outcome + " AS outcome, " +
 		clientID + " AS client_id, " + sex + " AS sex, " + born + " AS birth_year, " + pops + " AS populations, " + res + " AS residence"
 	if len(measures) > 0 {
 		inner += ", " + strings.Join(measures, ", ")
@@ -101,19 +104,19 @@ func (s *Source) RebuildSQL(d Dialect) []string {
 	stmts := []string{
 		"DELETE FROM monitoring_rollup WHERE source = " + name + " AND org_id = $1",
 		"DELETE FROM monitoring_measures WHERE source = " + name + " AND org_id = $1",
-		"INSERT INTO monitoring_rollup (source, org_id, org_path, province, models, year, kind, outcome, client_id, sex, birth_year, populations, residence, months, " +
-			strings.Join(ecols, ", ") + ") SELECT " + name + ", $1, x.org_path, $2, $3, x.yr, x.kind, x.outcome, x.client_id, x.sex, x.birth_year, x.populations, x.residence, " +
+		"INSERT INTO monitoring_rollup (source, org_id, org_path, province, models, year, kind, detail, outcome, client_id, sex, birth_year, populations, residence, months, " +
+			strings.Join(ecols, ", ") + ") SELECT " + name + ", $1, x.org_path, $2, $3, x.yr, x.kind, x.detail, x.outcome, x.client_id, x.sex, x.birth_year, x.populations, x.residence, " +
 			"SUM(DISTINCT CAST(1 AS BIGINT) << (x.mo - 1)), " + strings.Join(esums, ", ") +
-			" FROM (" + inner + ") x GROUP BY x.org_path, x.yr, x.kind, x.outcome, x.client_id, x.sex, x.birth_year, x.populations, x.residence",
+			" FROM (" + inner + ") x GROUP BY x.org_path, x.yr, x.kind, x.detail, x.outcome, x.client_id, x.sex, x.birth_year, x.populations, x.residence",
 	}
 	if len(s.Measures) > 0 {
 		var parts []string
 		for i, m := range s.Measures {
 			col := "x.m" + strconv.Itoa(i)
-			parts = append(parts, "SELECT "+name+", $1, x.org_path, $2, $3, x.yr, x.mo, x.kind, x.outcome, '"+m.Name+"', SUM("+col+") FROM x"+
-				" GROUP BY x.org_path, x.yr, x.mo, x.kind, x.outcome HAVING SUM("+col+") <> 0")
+			parts = append(parts, "SELECT "+name+", $1, x.org_path, $2, $3, x.yr, x.mo, x.kind, x.detail, x.outcome, '"+m.Name+"', SUM("+col+") FROM x"+
+				" GROUP BY x.org_path, x.yr, x.mo, x.kind, x.detail, x.outcome HAVING SUM("+col+") <> 0")
 		}
-		stmts = append(stmts, "INSERT INTO monitoring_measures (source, org_id, org_path, province, models, year, month, kind, outcome, measure, value) WITH x AS ("+
+		stmts = append(stmts, "INSERT INTO monitoring_measures (source, org_id, org_path, province, models, year, month, kind, detail, outcome, measure, value) WITH x AS ("+
 			inner+") "+strings.Join(parts, " UNION ALL "))
 	}
 	if d == SQLite {

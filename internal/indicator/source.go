@@ -44,10 +44,10 @@ type Source struct {
 	Sex string
 	// Place is the column of the place of a record, "" for none.
 	Place string
-	// Kind and Outcome are the columns indicators filter on by Kinds and
-	// Outcomes, with the values they may take.
-	Kind, Outcome   string
-	Kinds, Outcomes []string
+	// Kind, Detail and Outcome are the columns indicators filter on by
+	// Kinds, Details and Outcomes, with the values they may take.
+	Kind, Detail, Outcome    string
+	Kinds, Details, Outcomes []string
 	// Measures are what quantity indicators sum, in order.
 	Measures []Measure
 	// Rollup keeps the source's counts pre-aggregated by organisation,
@@ -111,8 +111,8 @@ var Sources = []*Source{
 		Measures: commodityMeasures("r.commodities"),
 		Rollup:   true,
 		Triggers: []Trigger{
-			{Table: "contacts", OrgSelect: "SELECT ROW.org_id"},
-			{Table: "clients", OrgSelect: "SELECT DISTINCT k.org_id FROM contacts k WHERE k.client_id = ROW.id",
+			{Table: "contacts", OrgSelect: "SELECT ROW.org_id AS org_id"},
+			{Table: "clients", OrgSelect: "SELECT DISTINCT k.org_id AS org_id FROM contacts k WHERE k.client_id = ROW.id",
 				Columns: []string{"sex", "birth_year", "populations", "residence", "voided_at"}},
 		},
 	},
@@ -162,6 +162,51 @@ var Sources = []*Source{
 		Place: "r.place_id", Kind: "r.place_kind", Kinds: caunoi.PlaceKinds,
 		Measures: commodityMeasures("r.commodities"),
 	},
+	{
+		// Services given to clients: the kind, its detail (sub-kind) and
+		// result or outcome, the units and đồng given, on the day given.
+		Name: "services", From: "services r", Date: "r.given_on",
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL", Client: "r.client_id",
+		Kind: "r.kind", Kinds: caunoi.ServiceKinds, Detail: "r.detail", Details: serviceDetails(), Outcome: "r.result", Outcomes: serviceResults(),
+		Measures: []Measure{{Name: "quantity", SQL: plain("r.quantity")}, {Name: "amount_vnd", SQL: plain("r.amount_vnd")}},
+		Rollup:   true,
+		Triggers: []Trigger{
+			{Table: "services", OrgSelect: "SELECT ROW.org_id AS org_id"},
+			{Table: "clients", OrgSelect: "SELECT DISTINCT sv.org_id AS org_id FROM services sv WHERE sv.client_id = ROW.id",
+				Columns: []string{"sex", "birth_year", "populations", "residence", "voided_at"}},
+		},
+	},
+	{
+		// Referrals, counted on the day of the referral, by what the
+		// client was referred for and the referral's state.
+		Name: "referrals", From: "referrals r", Date: "r.referred_on",
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL", Client: "r.client_id",
+		Kind: "r.service_kind", Kinds: caunoi.ServiceKinds, Outcome: "r.status", Outcomes: caunoi.ReferralStatuses,
+	},
+}
+
+// serviceDetails and serviceResults are every detail and result a service
+// may carry, by the rules of caunoi.ServiceRules.
+func serviceDetails() []string {
+	var out []string
+	for _, k := range caunoi.ServiceKinds {
+		out = append(out, caunoi.ServiceRules[k].Details...)
+	}
+	return sortedSet(out)
+}
+
+func serviceResults() []string {
+	var out []string
+	for _, k := range caunoi.ServiceKinds {
+		out = append(out, caunoi.ServiceRules[k].Results...)
+	}
+	return sortedSet(out)
+}
+
+func sortedSet(xs []string) []string {
+	out := slices.Clone(xs)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // SourceByName returns the declared source, or nil.

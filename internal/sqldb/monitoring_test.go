@@ -128,6 +128,54 @@ func newMonitoringData(t *testing.T, db *sqldb.DB) *monitoringData {
 		t.Fatal(err)
 	}
 	activity("group_meeting", ymd(2025, 7, 2), 7, 0, 0) // the next half-year
+
+	// Services and referrals.
+	services, referrals := sqldb.NewServiceService(db), sqldb.NewReferralService(db)
+	clinic := &caunoi.Provider{OrgID: f.O("nat").ID, Kind: caunoi.ProviderHealthFacility, Name: "Bệnh viện tỉnh",
+		Services: []string{caunoi.ServiceHIVTest, caunoi.ServiceSTIExam, caunoi.ServiceVocationalTraining}}
+	must(t, sqldb.NewProviderService(db).CreateProvider(f.sys, clinic))
+	service := func(ctx context.Context, org string, c *caunoi.Client, kind, detail, result string, on caunoi.Date, qty int, vnd int64) *caunoi.Service {
+		sv := &caunoi.Service{OrgID: f.O(org).ID, ClientID: c.ID, Kind: kind, Detail: detail, Result: result, GivenOn: on, Quantity: qty, AmountVND: vnd}
+		switch kind {
+		case caunoi.ServiceVocationalTraining:
+			sv.Trade = "baking"
+		case caunoi.ServiceJobPlacement:
+			sv.Trade = "construction_helper"
+		}
+		must(t, services.CreateService(ctx, sv))
+		return sv
+	}
+	service(m.pe, "hpg", m.a, caunoi.ServiceCounselling, "", "", ymd(2025, 2, 1), 0, 0)
+	service(m.pe, "hpg", m.a, caunoi.ServiceHIVTest, "community", "negative", ymd(2025, 3, 1), 0, 0)
+	service(m.pe, "hpg", m.a, caunoi.ServiceHIVTest, "community", "", ymd(2025, 6, 1), 0, 0)
+	wrong := service(m.pe, "hpg", m.a, caunoi.ServiceCounselling, "", "", ymd(2025, 3, 20), 0, 0)
+	_, err = services.VoidService(m.pe, wrong.ID, 1, "ghi nhầm")
+	must(t, err)
+	service(m.pe, "hpg", m.a, caunoi.ServiceCounselling, "", "", ymd(2025, 7, 3), 0, 0) // the next half-year
+	bTest := service(m.pe, "hpg", m.b, caunoi.ServiceHIVTest, "facility", "reactive", ymd(2025, 4, 1), 0, 0)
+	service(m.pe, "hpg", m.b, caunoi.ServiceART, "start", "", ymd(2025, 5, 1), 0, 0)
+	service(m.pe, "hpg", m.b, caunoi.ServiceLegalAid, "advice", "", ymd(2025, 3, 10), 0, 0)
+	service(m.pe, "hpg", m.b, caunoi.ServiceIdentityPapers, "id_card", "", ymd(2025, 3, 11), 0, 0)
+	service(m.pe, "hpg", m.c, caunoi.ServiceMethadone, "enrolment", "", ymd(2025, 2, 2), 0, 0)
+	service(m.pe, "hpg", m.c, caunoi.ServiceJobPlacement, "", caunoi.JobStable, ymd(2025, 3, 3), 0, 0)
+	service(m.pe, "hpg", m.c, caunoi.ServiceVocationalTraining, "enrolled", "", ymd(2025, 1, 20), 0, 0)
+	service(m.pe, "hpg", m.c, caunoi.ServiceMaterialSupport, "nutrition_package", "", ymd(2025, 4, 4), 2, 0)
+	service(m.pe, "hpg", m.c, caunoi.ServiceHousing, "repaired", "", ymd(2025, 5, 5), 0, 5_000_000)
+	service(peQ, "qng", m.d, caunoi.ServiceSTIExam, "examination", "", ymd(2025, 2, 5), 0, 0)
+	service(peQ, "qng", m.d, caunoi.ServiceJobPlacement, "", "", ymd(2025, 3, 6), 0, 0)
+	service(peQ, "qng", m.d, caunoi.ServiceHealthInsurance, "new", "", ymd(2025, 4, 7), 0, 0)
+	service(peQ, "qng", m.d, caunoi.ServiceHepatitis, "hbv_screening", "negative", ymd(2025, 5, 8), 0, 0)
+	refer := func(ctx context.Context, org string, c *caunoi.Client, kind string, on caunoi.Date) *caunoi.Referral {
+		r := &caunoi.Referral{OrgID: f.O(org).ID, ClientID: c.ID, ProviderID: clinic.ID, ServiceKind: kind, ReferredOn: on}
+		must(t, referrals.CreateReferral(ctx, r))
+		return r
+	}
+	refer(m.pe, "hpg", m.a, caunoi.ServiceHIVTest, ymd(2025, 2, 20))
+	rb := refer(m.pe, "hpg", m.b, caunoi.ServiceHIVTest, ymd(2025, 3, 25))
+	_, err = referrals.TransitionReferral(m.pe, rb.ID, caunoi.ReferralTransition{Version: rb.Version, Status: caunoi.ReferralReached, ClosedOn: ymd(2025, 4, 1), ServiceID: bTest.ID})
+	must(t, err)
+	refer(m.pe, "hpg", m.c, caunoi.ServiceVocationalTraining, ymd(2025, 1, 15))
+	refer(peQ, "qng", m.d, caunoi.ServiceSTIExam, ymd(2025, 2, 1))
 	return m
 }
 
@@ -181,6 +229,14 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 			"CAMPAIGNS": 1, "CAMPAIGN_NAMED": 0, "CAMPAIGN_HEADS": 250, "CAMPAIGN_PARTICIPANTS": 250,
 			"TRAININGS": 1, "WORKSHOPS": 1,
 			"HEALTH_CHECK_DAYS": 2, "HEALTH_CHECK_NAMED_PERSONS": 2, "HEALTH_CHECK_HEADS": 6, "HEALTH_CHECK_PARTICIPANTS": 8,
+			// Services: 16 given to 4 people; referrals: 4, one reached.
+			"SERVICE_CONTACTS": 16, "SERVICE_CONTACTS_SEX_WORK": 7, "SERVICE_PERSONS": 4, "COUNSELLING": 1,
+			"REFERRED_HIV_TEST": 2, "REFERRED_STI": 1, "REFERRALS": 4, "REFERRALS_REACHED": 1, "REFERRAL_COMPLETION": 25,
+			"HIV_TESTS": 3, "HIV_TESTED_WITH_RESULT": 2, "HIV_REACTIVE": 1, "STI_EXAMS": 1, "ART_SUPPORTED": 1, "METHADONE_CLIENTS": 1,
+			"HEPATITIS": 1, "HEALTH_INSURANCE_CARDS": 1, "NUTRITION_PACKAGES": 2, "MATERIAL_SUPPORT_VND": 5_000_000,
+			"LEGAL_AID_CASES": 1, "LEGAL_AID_PERSONS": 1, "IDENTITY_PAPERS": 1,
+			"REFERRED_VOCATIONAL": 1, "VOCATIONAL_TRAINING": 1, "JOB_PLACEMENTS": 2, "STABLE_JOBS": 1, "STABLE_JOB_SHARE": 50,
+			"HOUSES_BUILT": 0, "HOUSES_REPAIRED": 1,
 		}
 		var codes []string
 		for c := range totals {
@@ -245,6 +301,12 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 				wantCell(t, v, "HEALTH_CHECK_PARTICIPANTS", []string{"sex"}, []string{"sex", "other"}, 1)
 				wantCell(t, v, "CAMPAIGN_PARTICIPANTS", []string{"sex"}, []string{"sex", "male"}, 100)
 				wantCell(t, v, "COMMUNICATION_PARTICIPANTS", []string{"sex"}, []string{"sex", "male"}, 1)
+				// Services by group and province; a share per province.
+				wantCell(t, v, "SERVICE_CONTACTS", []string{"org"}, []string{"org", m.O("hpg").ID}, 12)
+				wantCell(t, v, "SERVICE_PERSONS", []string{"org"}, []string{"org", m.O("qng").ID}, 1)
+				wantCell(t, v, "STABLE_JOB_SHARE", []string{"province"}, []string{"province", "31"}, 100)
+				wantCell(t, v, "STABLE_JOB_SHARE", []string{"province"}, []string{"province", "22"}, 0)
+				wantCell(t, v, "HIV_TESTED_WITH_RESULT", []string{"population"}, []string{"population", "venue_worker"}, 1)
 				// Quantities cannot be broken down by sex: no such series.
 				if v.Find("CONDOMS", "sex") != nil {
 					t.Error("condoms broken down by sex")

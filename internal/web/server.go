@@ -39,6 +39,12 @@ type Server struct {
 	Indicators caunoi.IndicatorService
 	Targets    caunoi.TargetService
 	Reports    caunoi.ReportService
+
+	// Services and referrals.
+	Providers caunoi.ProviderService
+	Services  caunoi.ServiceService
+	Referrals caunoi.ReferralService
+
 	// UIC is the formula of unique identifier codes (CAUNOI_UIC_FORMULA).
 	UIC      caunoi.UICFormula
 	Cat      *i18n.Catalogue
@@ -104,6 +110,11 @@ func New(cfg Config) (*Server, error) {
 		Places:   sqldb.NewPlaceService(db),
 		Acts:     sqldb.NewActivityService(db),
 		Imports:  sqldb.NewImportService(db),
+
+		Providers: sqldb.NewProviderService(db),
+		Services:  sqldb.NewServiceService(db),
+		Referrals: sqldb.NewReferralService(db),
+
 		UIC:      cfg.UIC,
 		Cat:      cat,
 		Sessions: sm,
@@ -117,6 +128,7 @@ func New(cfg Config) (*Server, error) {
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
 		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
 		Indicators: s.Indicators, Targets: s.Targets, Reports: s.Reports,
+		Providers: s.Providers, Services: s.Services, Referrals: s.Referrals,
 	}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err

@@ -62,6 +62,7 @@ CREATE TABLE monitoring_rollup (
     models       TEXT NOT NULL DEFAULT '',
     year         INTEGER NOT NULL,
     kind         TEXT NOT NULL DEFAULT '',
+    detail       TEXT NOT NULL DEFAULT '',
     outcome      TEXT NOT NULL DEFAULT '',
     client_id    TEXT NOT NULL DEFAULT '',
     sex          TEXT NOT NULL DEFAULT '',
@@ -85,6 +86,7 @@ CREATE TABLE monitoring_measures (
     year      INTEGER NOT NULL,
     month     INTEGER NOT NULL,
     kind      TEXT NOT NULL DEFAULT '',
+    detail    TEXT NOT NULL DEFAULT '',
     outcome   TEXT NOT NULL DEFAULT '',
     measure   TEXT NOT NULL,
     value     BIGINT NOT NULL
@@ -117,6 +119,8 @@ CREATE TABLE monitoring_org_keys (
 -- The triggers sqldb.ensureRollups made from the source declarations.
 DROP FUNCTION IF EXISTS monitoring_contacts_contacts_fn() CASCADE;
 DROP FUNCTION IF EXISTS monitoring_contacts_clients_fn() CASCADE;
+DROP FUNCTION IF EXISTS monitoring_services_services_fn() CASCADE;
+DROP FUNCTION IF EXISTS monitoring_services_clients_fn() CASCADE;
 DROP TABLE monitoring_org_keys;
 DROP TABLE monitoring_sources;
 DROP TABLE monitoring_stale;

@@ -62,6 +62,7 @@ CREATE TABLE monitoring_rollup (
     models       TEXT NOT NULL DEFAULT '',
     year         INTEGER NOT NULL,
     kind         TEXT NOT NULL DEFAULT '',
+    detail       TEXT NOT NULL DEFAULT '',
     outcome      TEXT NOT NULL DEFAULT '',
     client_id    TEXT NOT NULL DEFAULT '',
     sex          TEXT NOT NULL DEFAULT '',
@@ -85,6 +86,7 @@ CREATE TABLE monitoring_measures (
     year      INTEGER NOT NULL,
     month     INTEGER NOT NULL,
     kind      TEXT NOT NULL DEFAULT '',
+    detail    TEXT NOT NULL DEFAULT '',
     outcome   TEXT NOT NULL DEFAULT '',
     measure   TEXT NOT NULL,
     value     INTEGER NOT NULL
@@ -119,6 +121,10 @@ DROP TRIGGER IF EXISTS monitoring_contacts_contacts_ins;
 DROP TRIGGER IF EXISTS monitoring_contacts_contacts_upd;
 DROP TRIGGER IF EXISTS monitoring_contacts_contacts_del;
 DROP TRIGGER IF EXISTS monitoring_contacts_clients_upd;
+DROP TRIGGER IF EXISTS monitoring_services_services_ins;
+DROP TRIGGER IF EXISTS monitoring_services_services_upd;
+DROP TRIGGER IF EXISTS monitoring_services_services_del;
+DROP TRIGGER IF EXISTS monitoring_services_clients_upd;
 DROP TABLE monitoring_org_keys;
 DROP TABLE monitoring_sources;
 DROP TABLE monitoring_stale;

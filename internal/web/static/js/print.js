@@ -1,6 +1,5 @@
-// Print button of the report pages: the report prints as it is, with
-// the print styles of monitoring.css.
-document.addEventListener('DOMContentLoaded', () => {
-  const b = document.getElementById('print-report');
-  if (b) b.addEventListener('click', () => window.print());
+// Referral slips: a button that opens the browser's print dialog. The
+// page prints without it too (Ctrl+P); print CSS keeps only the slip.
+document.querySelectorAll('[data-print]').forEach(function (b) {
+  b.addEventListener('click', function () { window.print(); });
 });
