@@ -2,6 +2,7 @@ package indicator
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"caunoi"
@@ -20,6 +21,10 @@ func normalKey(dim, k string) string {
 // Add records one result row of a query: a string per dimension, then a
 // number per base indicator.
 func (p *Plan) Add(q *Query, keys []string, vals []float64) {
+	if q.Fine {
+		p.addFine(q, keys, vals)
+		return
+	}
 	nk := make([]string, len(keys))
 	for i, k := range keys {
 		nk[i] = normalKey(q.Dims[i], k)
@@ -38,6 +43,65 @@ func (p *Plan) Add(q *Query, keys []string, vals []float64) {
 			p.base[code][g] = map[string]float64{}
 		}
 		p.base[code][g][ck] += vals[i]
+	}
+}
+
+// addFine adds a row of a fine query (an organisation's path and client
+// attributes) into every grouping its bases serve: a row counts under the
+// organisation, its province, each of its models, the client's sex, age
+// band, each of its populations and residence.
+func (p *Plan) addFine(q *Query, keys []string, vals []float64) {
+	row := map[string]string{}
+	for i, d := range q.Dims {
+		row[d] = keys[i]
+	}
+	orgID := p.orgOfPath[row[caunoi.DimOrg]]
+	values := func(d string) []string {
+		switch d {
+		case caunoi.DimOrg:
+			return []string{orgID}
+		case caunoi.DimProvince:
+			return []string{normalKey(d, p.req.Keys.Province[orgID])}
+		case caunoi.DimModel:
+			return p.req.Keys.Models[orgID]
+		case caunoi.DimAgeBand:
+			by, _ := strconv.Atoi(row[d])
+			return []string{caunoi.AgeBand(by, p.req.Period.End.Year())}
+		case caunoi.DimPopulation:
+			return strings.FieldsFunc(row[d], func(r rune) bool { return r == ',' })
+		}
+		return []string{normalKey(d, row[d])}
+	}
+	for i, code := range q.Bases {
+		if vals[i] == 0 {
+			continue
+		}
+		for _, g := range q.Serves[code] {
+			cells := [][]string{{}}
+			for _, d := range g {
+				var next [][]string
+				for _, prefix := range cells {
+					for _, k := range values(d) {
+						next = append(next, append(slices.Clone(prefix), k))
+						if p.seen[d] == nil {
+							p.seen[d] = map[string]bool{}
+						}
+						p.seen[d][k] = true
+					}
+				}
+				cells = next
+			}
+			gk := strings.Join(g, ",")
+			if p.base[code] == nil {
+				p.base[code] = map[string]map[string]float64{}
+			}
+			if p.base[code][gk] == nil {
+				p.base[code][gk] = map[string]float64{}
+			}
+			for _, c := range cells {
+				p.base[code][gk][strings.Join(c, keySep)] += vals[i]
+			}
+		}
 	}
 }
 

@@ -27,6 +27,10 @@ type Request struct {
 	Shared    bool
 	// Raw counts from the records only, never from the rollups.
 	Raw bool
+	// Spanning names the rollup sources some of whose clients in the
+	// subtree have records in more than one organisation: their distinct
+	// clients are counted one grouping at a time, not added up.
+	Spanning map[string]bool
 }
 
 // Query is one SQL statement of a plan. Its result rows hold one string
@@ -38,6 +42,11 @@ type Query struct {
 	Bases  []string
 	Source string
 	Rollup bool // reads the rollups, not the records
+	// Fine queries read a rollup by organisation (org_path) and the
+	// client's attributes (Dims names the columns); their rows are added
+	// up into every grouping of Serves.
+	Fine   bool
+	Serves map[string][][]string
 }
 
 // Plan evaluates a request: run its Queries, feed each result row to Add,
@@ -50,6 +59,8 @@ type Plan struct {
 	// base holds the base indicators' numbers: code → grouping → cell key → value.
 	base map[string]map[string]map[string]float64
 	seen map[string]map[string]bool // dim → keys seen in results
+	// orgOfPath maps organisation paths to ids, for fine queries.
+	orgOfPath map[string]string
 }
 
 // NewPlan checks a request and builds its queries. Unknown indicators are
@@ -62,7 +73,10 @@ func NewPlan(req Request) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{req: req, order: order, base: map[string]map[string]map[string]float64{}, seen: map[string]map[string]bool{}}
+	p := &Plan{req: req, order: order, base: map[string]map[string]map[string]float64{}, seen: map[string]map[string]bool{}, orgOfPath: map[string]string{}}
+	for _, o := range req.Orgs {
+		p.orgOfPath[o.Path] = o.ID
+	}
 	p.groupings = [][]string{{}}
 	for _, g := range req.Groupings {
 		if err := checkGrouping(g); err != nil {
@@ -80,7 +94,9 @@ func NewPlan(req Request) (*Plan, error) {
 		rollup   int // 0 records, 1 rollup, 2 measure rollup
 		grouping string
 	}
+	const fine = "*"
 	buckets := map[bucket][]string{}
+	serves := map[bucket]map[string][][]string{}
 	var keys []bucket
 	for _, code := range order {
 		ind := req.Set[code]
@@ -92,24 +108,79 @@ func NewPlan(req Request) (*Plan, error) {
 				continue
 			}
 			b := bucket{source: ind.Source, rollup: p.path(ind, g), grouping: strings.Join(g, ",")}
+			if b.rollup == 2 || (b.rollup == 1 && !req.Spanning[ind.Source]) {
+				// One read of the rollup serves every grouping.
+				b.grouping = fine
+				if serves[b] == nil {
+					serves[b] = map[string][][]string{}
+				}
+				serves[b][code] = append(serves[b][code], g)
+			}
 			if _, ok := buckets[b]; !ok {
 				keys = append(keys, b)
 			}
-			buckets[b] = append(buckets[b], code)
+			if !slices.Contains(buckets[b], code) {
+				buckets[b] = append(buckets[b], code)
+			}
 		}
 	}
 	for _, b := range keys {
-		var g []string
-		if b.grouping != "" {
-			g = strings.Split(b.grouping, ",")
+		var q *Query
+		var err error
+		if b.grouping == fine {
+			q = p.buildFine(SourceByName(b.source), b.rollup, buckets[b], serves[b])
+		} else {
+			var g []string
+			if b.grouping != "" {
+				g = strings.Split(b.grouping, ",")
+			}
+			q, err = p.build(SourceByName(b.source), b.rollup, g, buckets[b])
 		}
-		q, err := p.build(SourceByName(b.source), b.rollup, g, buckets[b])
 		if err != nil {
 			return nil, err
 		}
 		p.queries = append(p.queries, q)
 	}
 	return p, nil
+}
+
+// fineColumns are the rollup columns a fine query groups by for each
+// client dimension.
+var fineColumns = map[string]string{caunoi.DimSex: "r.sex", caunoi.DimAgeBand: "r.birth_year", caunoi.DimPopulation: "r.populations", caunoi.DimResidence: "r.residence"}
+
+// buildFine writes the one query that reads a rollup for every grouping
+// its bases serve: by organisation and by the client attributes some
+// grouping needs.
+func (p *Plan) buildFine(src *Source, path int, codes []string, serves map[string][][]string) *Query {
+	dims := []string{caunoi.DimOrg}
+	cols := []string{"r.org_path"}
+	for _, d := range []string{caunoi.DimSex, caunoi.DimAgeBand, caunoi.DimPopulation, caunoi.DimResidence} {
+		need := false
+		for _, gs := range serves {
+			for _, g := range gs {
+				need = need || slices.Contains(g, d)
+			}
+		}
+		if need && path == 1 {
+			dims, cols = append(dims, d), append(cols, fineColumns[d])
+		}
+	}
+	var b sqlBuilder
+	var vals []string
+	for _, code := range codes {
+		vals = append(vals, p.valueExpr(src, path, p.req.Set[code], "r.populations"))
+	}
+	root := p.req.Root.Path
+	b.add("SELECT ", strings.Join(cols, ", "), ", ", strings.Join(vals, ", "))
+	if path == 1 {
+		b.add(" FROM monitoring_rollup r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)))
+		b.add(" AND r.year IN (", yearList(p.req.Period), ")")
+	} else {
+		b.add(" FROM monitoring_measures r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)))
+		b.add(" AND (", monthRanges(p.req.Period), ")")
+	}
+	b.add(" GROUP BY ", strings.Join(cols, ", "))
+	return &Query{SQL: b.sb.String(), Args: b.args, Dims: dims, Bases: codes, Source: src.Name, Rollup: true, Fine: true, Serves: serves}
 }
 
 // checkGrouping refuses unknown or repeated dimensions and too many.

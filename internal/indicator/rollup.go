@@ -55,10 +55,17 @@ func (s *Source) datePart(d Dialect, sqliteFmt, pgField string) string {
 	return "CAST(strftime('" + sqliteFmt + "', " + s.Date + ") AS INTEGER)"
 }
 
+// RebuildStmt is a statement of a rollup rebuild and the values of its
+// parameters $1…, by name: "org" the organisation id, "path" its path,
+// "province" its province, "models" its models (",a,b,").
+type RebuildStmt struct {
+	SQL    string
+	Params []string
+}
+
 // RebuildSQL returns the statements that rebuild one organisation's rows
-// of a source in both rollups. Their parameters are $1 the organisation
-// id, $2 its province and $3 its models (",a,b,").
-func (s *Source) RebuildSQL(d Dialect) []string {
+// of a source in both rollups.
+func (s *Source) RebuildSQL(d Dialect) []RebuildStmt {
 	kind, detail, outcome := "''", "''", "''"
 	if s.Kind != "" {
 		kind = "COALESCE(" + s.Kind + ", '')"
@@ -101,13 +108,14 @@ func (s *Source) RebuildSQL(d Dialect) []string {
 		esums = append(esums, "SUM(CASE WHEN x.mo = "+strconv.Itoa(m)+" THEN 1 ELSE 0 END)")
 	}
 	name := "'" + s.Name + "'"
-	stmts := []string{
-		"DELETE FROM monitoring_rollup WHERE source = " + name + " AND org_id = $1",
-		"DELETE FROM monitoring_measures WHERE source = " + name + " AND org_id = $1",
-		"INSERT INTO monitoring_rollup (source, org_id, org_path, province, models, year, kind, detail, outcome, client_id, sex, birth_year, populations, residence, months, " +
+	full := []string{"org", "province", "models"}
+	stmts := []RebuildStmt{
+		{"DELETE FROM monitoring_rollup WHERE source = " + name + " AND org_path = $1", []string{"path"}},
+		{"DELETE FROM monitoring_measures WHERE source = " + name + " AND org_path = $1", []string{"path"}},
+		{"INSERT INTO monitoring_rollup (source, org_id, org_path, province, models, year, kind, detail, outcome, client_id, sex, birth_year, populations, residence, months, " +
 			strings.Join(ecols, ", ") + ") SELECT " + name + ", $1, x.org_path, $2, $3, x.yr, x.kind, x.detail, x.outcome, x.client_id, x.sex, x.birth_year, x.populations, x.residence, " +
 			"SUM(DISTINCT CAST(1 AS BIGINT) << (x.mo - 1)), " + strings.Join(esums, ", ") +
-			" FROM (" + inner + ") x GROUP BY x.org_path, x.yr, x.kind, x.detail, x.outcome, x.client_id, x.sex, x.birth_year, x.populations, x.residence",
+			" FROM (" + inner + ") x GROUP BY x.org_path, x.yr, x.kind, x.detail, x.outcome, x.client_id, x.sex, x.birth_year, x.populations, x.residence", full},
 	}
 	if len(s.Measures) > 0 {
 		var parts []string
@@ -116,16 +124,26 @@ func (s *Source) RebuildSQL(d Dialect) []string {
 			parts = append(parts, "SELECT "+name+", $1, x.org_path, $2, $3, x.yr, x.mo, x.kind, x.detail, x.outcome, '"+m.Name+"', SUM("+col+") FROM x"+
 				" GROUP BY x.org_path, x.yr, x.mo, x.kind, x.detail, x.outcome HAVING SUM("+col+") <> 0")
 		}
-		stmts = append(stmts, "INSERT INTO monitoring_measures (source, org_id, org_path, province, models, year, month, kind, detail, outcome, measure, value) WITH x AS ("+
-			inner+") "+strings.Join(parts, " UNION ALL "))
+		stmts = append(stmts, RebuildStmt{"INSERT INTO monitoring_measures (source, org_id, org_path, province, models, year, month, kind, detail, outcome, measure, value) WITH x AS (" +
+			inner + ") " + strings.Join(parts, " UNION ALL "), full})
 	}
 	if d == SQLite {
 		// SQLite writes 1 << n as is; CAST(1 AS BIGINT) is an INTEGER there.
 		for i := range stmts {
-			stmts[i] = strings.ReplaceAll(stmts[i], "CAST(1 AS BIGINT)", "1")
+			stmts[i].SQL = strings.ReplaceAll(stmts[i].SQL, "CAST(1 AS BIGINT)", "1")
 		}
 	}
 	return stmts
+}
+
+// SpansSQL returns the statement that finds the other organisations with
+// records of the source for clients who have records in organisation $1.
+func (s *Source) SpansSQL() string {
+	if s.Client == "" {
+		return ""
+	}
+	return "SELECT DISTINCT " + s.Org + " FROM " + s.From + " WHERE " + s.Client + " IN (SELECT " + s.Client + " FROM " + s.From + " WHERE " + s.Org + " = $1 AND " +
+		s.Live + ") AND " + s.Org + " <> $1 AND " + s.Live
 }
 
 // TriggerDDL returns the statements that (re)create the triggers marking
@@ -180,6 +198,25 @@ func triggerDDL(d Dialect, source string, t Trigger) []string {
 		}
 		out = append(out, "DROP TRIGGER IF EXISTS "+name+k.suffix,
 			fmt.Sprintf("CREATE TRIGGER %s%s AFTER %s ON %s BEGIN%s END", name, k.suffix, k.event, t.Table, body))
+	}
+	return out
+}
+
+// DropTriggerDDL returns the statements that drop the triggers TriggerDDL
+// makes.
+func DropTriggerDDL(d Dialect) []string {
+	var out []string
+	for _, s := range RollupSources() {
+		for _, t := range s.Triggers {
+			name := triggerName(s.Name, t.Table)
+			if d == Postgres {
+				out = append(out, "DROP TRIGGER IF EXISTS "+name+" ON "+t.Table)
+				continue
+			}
+			for _, suffix := range []string{"_ins", "_upd", "_del"} {
+				out = append(out, "DROP TRIGGER IF EXISTS "+name+suffix)
+			}
+		}
 	}
 	return out
 }

@@ -358,8 +358,22 @@ func (tx *Tx) valueRequest(ctx context.Context, a *caunoi.Actor, q caunoi.ValueQ
 	for i, c := range codes {
 		codes[i] = strings.ToUpper(strings.TrimSpace(c))
 	}
+	spanning := map[string]bool{}
+	rows, err = tx.QueryContext(ctx, "SELECT DISTINCT source FROM monitoring_spans WHERE org_path >= $1 AND org_path < $2", root.Path, pathEnd(root.Path))
+	if err != nil {
+		return nil, fmt.Errorf("spans: %w", err)
+	}
+	for rows.Next() {
+		var src string
+		if err := rows.Scan(&src); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("spans: %w", err)
+		}
+		spanning[src] = true
+	}
+	rows.Close()
 	return &indicator.Request{Dialect: tx.db.dialect(), Root: root, Orgs: orgs, Keys: indicator.NewOrgKeys(orgs, units),
-		Period: q.Period, Set: set, Codes: codes, Groupings: q.Groupings, Shared: shared}, nil
+		Period: q.Period, Set: set, Codes: codes, Groupings: q.Groupings, Shared: shared, Spanning: spanning}, nil
 }
 
 // ReportIndicators returns the codes a report of the organisation lists:

@@ -12,6 +12,32 @@ import (
 // dialect returns the engine's name of the database's dialect.
 func (db *DB) dialect() indicator.Dialect { return indicator.Dialect(db.Dialect) }
 
+// EnsureRollups (re)creates the rollup triggers after a bulk load that
+// suspended them (see DropRollupTriggers).
+func (db *DB) EnsureRollups(ctx context.Context) error { return db.ensureRollups(ctx) }
+
+// DropRollupTriggers suspends the triggers that mark rollups stale, for a
+// bulk load; EnsureRollups and MarkRollupsStale bring them back.
+func (db *DB) DropRollupTriggers(ctx context.Context) error {
+	for _, stmt := range indicator.DropTriggerDDL(db.dialect()) {
+		if _, err := db.write.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("rollups: %w", err)
+		}
+	}
+	return nil
+}
+
+// MarkRollupsStale marks every organisation's rollups stale, so that the
+// next count rebuilds them all.
+func (db *DB) MarkRollupsStale(ctx context.Context) error {
+	for _, s := range indicator.RollupSources() {
+		if _, err := db.write.ExecContext(ctx, "INSERT INTO monitoring_stale (source, org_id) SELECT $1, id FROM orgs WHERE true ON CONFLICT DO NOTHING", s.Name); err != nil {
+			return fmt.Errorf("rollups: %w", err)
+		}
+	}
+	return nil
+}
+
 // ensureRollups (re)creates the triggers that mark rollups stale, from the
 // engine's source declarations, and marks every organisation stale for a
 // rollup source met for the first time (so its rollups get built). It
@@ -164,20 +190,28 @@ func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
 		parts = append(parts, p)
 	}
 	rows.Close()
-	stmts := map[string][]string{}
+	stmts := map[string][]indicator.RebuildStmt{}
+	spans := map[string]string{}
 	for _, s := range indicator.RollupSources() {
-		stmts[s.Name] = s.RebuildSQL(db.dialect())
+		stmts[s.Name], spans[s.Name] = s.RebuildSQL(db.dialect()), s.SpansSQL()
+	}
+	paths := map[string]string{}
+	for _, o := range orgs {
+		paths[o.ID] = o.Path
 	}
 	for _, p := range parts {
-		for _, stmt := range stmts[p.source] {
-			args := []any{p.org, keys.Province[p.org], keys.ModelList(p.org)}
-			// The DELETE statements take the organisation only.
-			if n := countParams(stmt); n < len(args) {
-				args = args[:n]
+		values := map[string]any{"org": p.org, "path": paths[p.org], "province": keys.Province[p.org], "models": keys.ModelList(p.org)}
+		for _, st := range stmts[p.source] {
+			args := make([]any, len(st.Params))
+			for i, name := range st.Params {
+				args[i] = values[name]
 			}
-			if _, err := tx.ExecContext(ctx, stmt, args...); err != nil {
+			if _, err := tx.ExecContext(ctx, st.SQL, args...); err != nil {
 				return 0, fmt.Errorf("rollups: rebuild %s: %w", p.source, err)
 			}
+		}
+		if err := markSpans(ctx, tx, p.source, p.org, spans[p.source], paths); err != nil {
+			return 0, err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM monitoring_stale WHERE source = $1 AND org_id = $2", p.source, p.org); err != nil {
 			return 0, fmt.Errorf("rollups: %w", err)
@@ -189,15 +223,38 @@ func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
 	return len(parts), nil
 }
 
-// countParams returns the highest $N of a statement.
-func countParams(stmt string) int {
-	n := 0
-	for i := 0; i+1 < len(stmt); i++ {
-		if stmt[i] == '$' && stmt[i+1] >= '1' && stmt[i+1] <= '9' {
-			if k := int(stmt[i+1] - '0'); k > n {
-				n = k
-			}
+// markSpans records whether the clients of an organisation have records
+// of the source in other organisations too: then distinct clients cannot
+// be added up across organisations, and counts of them read the rollup
+// one grouping at a time. Both organisations are marked.
+func markSpans(ctx context.Context, tx *sql.Tx, source, orgID, spansSQL string, paths map[string]string) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM monitoring_spans WHERE source = $1 AND org_id = $2", source, orgID); err != nil {
+		return fmt.Errorf("rollups: spans: %w", err)
+	}
+	if spansSQL == "" {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, spansSQL, orgID)
+	if err != nil {
+		return fmt.Errorf("rollups: spans: %w", err)
+	}
+	var others []string
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			rows.Close()
+			return fmt.Errorf("rollups: spans: %w", err)
+		}
+		others = append(others, o)
+	}
+	rows.Close()
+	if len(others) == 0 {
+		return nil
+	}
+	for _, o := range append(others, orgID) {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO monitoring_spans (source, org_id, org_path) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", source, o, paths[o]); err != nil {
+			return fmt.Errorf("rollups: spans: %w", err)
 		}
 	}
-	return n
+	return nil
 }

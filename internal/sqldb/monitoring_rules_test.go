@@ -117,6 +117,25 @@ func TestRollupsFollowWrites(t *testing.T) {
 		v = m.evaluate(t, false, q)
 		wantCell(t, v, "CONTACTS", []string{"model"}, []string{"model", "community_services"}, 8)
 		wantCell(t, v, "CONTACTS", []string{"model"}, []string{"model", "peer_capacity"}, 8)
+		// E, a client of the province, is met by two of its groups: one
+		// person, in two organisations.
+		m.addOrg("hpg2", "hp", &caunoi.Organisation{Kind: caunoi.OrgGroup, GroupKind: caunoi.GroupClub, Name: "CLB Hải Phòng 2"})
+		e := &caunoi.Client{OrgID: m.O("hp").ID, Nickname: "E", Sex: "female", BirthYear: 1992, Populations: []caunoi.Population{caunoi.PopSexWork}}
+		must(t, m.Clients.CreateClient(m.sys, e))
+		// (Recorded by the system: the groups' workers do not see the
+		// province's clients.)
+		must(t, m.Contacts.CreateContact(m.sys, &caunoi.Contact{OrgID: m.O("hpg").ID, WorkerID: m.U(caunoi.RolePeerEducator, "hpg").ID, ClientID: e.ID,
+			At: at(2025, 6, 5, 20, 0), Channel: "phone"}))
+		must(t, m.Contacts.CreateContact(m.sys, &caunoi.Contact{OrgID: m.O("hpg2").ID, WorkerID: m.U(caunoi.RolePeerEducator, "hpg2").ID, ClientID: e.ID,
+			At: at(2025, 6, 6, 20, 0), Channel: "phone"}))
+		q.Groupings = append(q.Groupings, []string{"org"}, []string{"province"})
+		v = m.evaluate(t, false, q)
+		wantCell(t, v, "CONTACTS", nil, nil, 13)
+		wantCell(t, v, "CONTACTS_NAMED_PERSONS", nil, nil, 5)
+		wantCell(t, v, "CONTACTS_NAMED_PERSONS", []string{"province"}, []string{"province", "31"}, 4)
+		wantCell(t, v, "CONTACTS_NAMED_PERSONS", []string{"org"}, []string{"org", m.O("hpg").ID}, 4)
+		wantCell(t, v, "CONTACTS_NAMED_PERSONS", []string{"org"}, []string{"org", m.O("hpg2").ID}, 1)
+		wantCell(t, v, "CONTACTS_NAMED_PERSONS", []string{"sex"}, []string{"sex", "female"}, 5)
 		// And the records agree.
 		raw := m.evaluate(t, true, q)
 		for _, s := range v.Series {

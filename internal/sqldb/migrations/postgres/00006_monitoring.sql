@@ -72,10 +72,11 @@ CREATE TABLE monitoring_rollup (
     months       BIGINT NOT NULL DEFAULT 0,
     e1 INTEGER NOT NULL DEFAULT 0, e2 INTEGER NOT NULL DEFAULT 0, e3 INTEGER NOT NULL DEFAULT 0, e4 INTEGER NOT NULL DEFAULT 0,
     e5 INTEGER NOT NULL DEFAULT 0, e6 INTEGER NOT NULL DEFAULT 0, e7 INTEGER NOT NULL DEFAULT 0, e8 INTEGER NOT NULL DEFAULT 0,
-    e9 INTEGER NOT NULL DEFAULT 0, e10 INTEGER NOT NULL DEFAULT 0, e11 INTEGER NOT NULL DEFAULT 0, e12 INTEGER NOT NULL DEFAULT 0
+    e9 INTEGER NOT NULL DEFAULT 0, e10 INTEGER NOT NULL DEFAULT 0, e11 INTEGER NOT NULL DEFAULT 0, e12 INTEGER NOT NULL DEFAULT 0,
+    -- Stored in the order a count reads it: a scope's rows of a year
+    -- together, grouped by the client's attributes.
+    PRIMARY KEY (source, org_path, year, sex, birth_year, populations, residence, client_id, kind, detail, outcome)
 );
-CREATE INDEX monitoring_rollup_scope ON monitoring_rollup (source, year, org_path);
-CREATE INDEX monitoring_rollup_org ON monitoring_rollup (source, org_id);
 
 CREATE TABLE monitoring_measures (
     source    TEXT NOT NULL,
@@ -89,10 +90,9 @@ CREATE TABLE monitoring_measures (
     detail    TEXT NOT NULL DEFAULT '',
     outcome   TEXT NOT NULL DEFAULT '',
     measure   TEXT NOT NULL,
-    value     BIGINT NOT NULL
+    value     BIGINT NOT NULL,
+    PRIMARY KEY (source, org_path, year, month, kind, detail, outcome, measure)
 );
-CREATE INDEX monitoring_measures_scope ON monitoring_measures (source, year, org_path);
-CREATE INDEX monitoring_measures_org ON monitoring_measures (source, org_id);
 
 -- The organisations whose rollup rows of a source are stale, marked by
 -- triggers made from the source declarations (sqldb.ensureRollups), and
@@ -105,6 +105,15 @@ CREATE TABLE monitoring_stale (
 );
 CREATE TABLE monitoring_sources (
     source  TEXT PRIMARY KEY
+);
+-- The organisations whose clients also have records of a source in
+-- another organisation: where there are none, distinct clients of
+-- organisations add up to those of the organisations above them.
+CREATE TABLE monitoring_spans (
+    source    TEXT NOT NULL,
+    org_id    TEXT NOT NULL,
+    org_path  TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (source, org_id)
 );
 -- The province and models each organisation's rollup rows were built
 -- with: when the organisation tree or the administrative units say
@@ -122,6 +131,7 @@ DROP FUNCTION IF EXISTS monitoring_contacts_clients_fn() CASCADE;
 DROP FUNCTION IF EXISTS monitoring_services_services_fn() CASCADE;
 DROP FUNCTION IF EXISTS monitoring_services_clients_fn() CASCADE;
 DROP TABLE monitoring_org_keys;
+DROP TABLE monitoring_spans;
 DROP TABLE monitoring_sources;
 DROP TABLE monitoring_stale;
 DROP TABLE monitoring_measures;
