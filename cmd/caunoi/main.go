@@ -152,6 +152,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	certFile := fs.String("tls-cert", env("CAUNOI_TLS_CERT", ""), "TLS certificate file (env CAUNOI_TLS_CERT)")
 	keyFile := fs.String("tls-key", env("CAUNOI_TLS_KEY", ""), "TLS key file (env CAUNOI_TLS_KEY)")
 	uicSpec := fs.String("uic-formula", env("CAUNOI_UIC_FORMULA", caunoi.DefaultUICFormula), "formula of unique identifier codes, e.g. M2F2Y4S1 (env CAUNOI_UIC_FORMULA)")
+	mapTiles := fs.String("map-tiles", env("CAUNOI_MAP_TILES", ""), "URL template of the map's tiles, e.g. https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws the offline outline (env CAUNOI_MAP_TILES)")
+	mapCredit := fs.String("map-attribution", env("CAUNOI_MAP_ATTRIBUTION", ""), "credit the map's tiles ask for, e.g. © OpenStreetMap contributors (env CAUNOI_MAP_ATTRIBUTION)")
 	behindTLS := fs.Bool("behind-tls-proxy", env("CAUNOI_BEHIND_TLS_PROXY", "") != "", "a proxy in front terminates TLS: mark cookies Secure (env CAUNOI_BEHIND_TLS_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -174,7 +176,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		printLogins(stdout, sum)
 	}
 	tls := *certFile != "" && *keyFile != ""
-	srv, err := web.New(web.Config{DB: db, Log: log, TLS: tls || *behindTLS, UIC: uic})
+	srv, err := web.New(web.Config{DB: db, Log: log, TLS: tls || *behindTLS, UIC: uic, MapTiles: *mapTiles, MapAttribution: *mapCredit})
 	if err != nil {
 		return err
 	}

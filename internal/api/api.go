@@ -38,6 +38,8 @@ type API struct {
 	Indicators caunoi.IndicatorService
 	Targets    caunoi.TargetService
 	Reports    caunoi.ReportService
+	Map        caunoi.MapService
+	DHIS2      caunoi.DHIS2Service
 	Providers  caunoi.ProviderService
 	Services   caunoi.ServiceService
 	Referrals  caunoi.ReferralService

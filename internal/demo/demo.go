@@ -107,6 +107,9 @@ func Load(ctx context.Context, db *sqldb.DB) (*Summary, error) {
 	if err := l.makeServices(db); err != nil {
 		return nil, err
 	}
+	if err := l.makeMonitoring(db); err != nil {
+		return nil, err
+	}
 	return l.sum, nil
 }
 

@@ -101,14 +101,15 @@ func (s *Source) RebuildSQL(d Dialect) []RebuildStmt {
 	if len(measures) > 0 {
 		inner += ", " + strings.Join(measures, ", ")
 	}
-	inner += " FROM " + s.From + clientJoin + " WHERE " + s.Org + " = $1 AND " + s.Live
+	// By the organisation's path, which the sources' indexes lead with.
+	inner += " FROM " + s.From + clientJoin + " WHERE " + s.OrgPath + " = $4 AND " + s.Live
 	var ecols, esums []string
 	for m := 1; m <= 12; m++ {
 		ecols = append(ecols, "e"+strconv.Itoa(m))
 		esums = append(esums, "SUM(CASE WHEN x.mo = "+strconv.Itoa(m)+" THEN 1 ELSE 0 END)")
 	}
 	name := "'" + s.Name + "'"
-	full := []string{"org", "province", "models"}
+	full := []string{"org", "province", "models", "path"}
 	stmts := []RebuildStmt{
 		{"DELETE FROM monitoring_rollup WHERE source = " + name + " AND org_path = $1", []string{"path"}},
 		{"DELETE FROM monitoring_measures WHERE source = " + name + " AND org_path = $1", []string{"path"}},
@@ -137,12 +138,13 @@ func (s *Source) RebuildSQL(d Dialect) []RebuildStmt {
 }
 
 // SpansSQL returns the statement that finds the other organisations with
-// records of the source for clients who have records in organisation $1.
+// records of the source for clients who have records in organisation $1
+// (whose path is $2).
 func (s *Source) SpansSQL() string {
 	if s.Client == "" {
 		return ""
 	}
-	return "SELECT DISTINCT " + s.Org + " FROM " + s.From + " WHERE " + s.Client + " IN (SELECT " + s.Client + " FROM " + s.From + " WHERE " + s.Org + " = $1 AND " +
+	return "SELECT DISTINCT " + s.Org + " FROM " + s.From + " WHERE " + s.Client + " IN (SELECT " + s.Client + " FROM " + s.From + " WHERE " + s.OrgPath + " = $2 AND " +
 		s.Live + ") AND " + s.Org + " <> $1 AND " + s.Live
 }
 

@@ -234,7 +234,7 @@ func markSpans(ctx context.Context, tx *sql.Tx, source, orgID, spansSQL string, 
 	if spansSQL == "" {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, spansSQL, orgID)
+	rows, err := tx.QueryContext(ctx, spansSQL, orgID, paths[orgID])
 	if err != nil {
 		return fmt.Errorf("rollups: spans: %w", err)
 	}

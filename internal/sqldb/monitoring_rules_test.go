@@ -339,3 +339,66 @@ func TestPeriods(t *testing.T) {
 		}
 	}
 }
+
+func TestDHIS2Export(t *testing.T) {
+	sqldbtest.Run(t, func(t *testing.T, db *sqldb.DB) {
+		m := newMonitoringData(t, db)
+		svc := sqldb.NewDHIS2Service(db)
+		hp := m.As(caunoi.RoleProvinceOfficer, "hp")
+		nat := m.As(caunoi.RoleNationalOfficer, "nat")
+		// Nothing mapped: a clear message, nothing exported.
+		_, err := svc.ExportDHIS2(hp, m.O("hp").ID, m.h1, nil)
+		wantInvalid(t, err, "org_id")
+		// Data elements are the nation's to map; org units the province's.
+		wantCode(t, svc.SetDHIS2Mapping(hp, &caunoi.DHIS2Mapping{Kind: caunoi.DHIS2Indicator, Key: "CONTACTS", DHIS2ID: "fbfJHSPpUQD"}), caunoi.EFORBIDDEN)
+		must(t, svc.SetDHIS2Mapping(nat, &caunoi.DHIS2Mapping{Kind: caunoi.DHIS2Indicator, Key: "contacts", DHIS2ID: "fbfJHSPpUQD"}))
+		must(t, svc.SetDHIS2Mapping(nat, &caunoi.DHIS2Mapping{Kind: caunoi.DHIS2Indicator, Key: "KP_PREV", DHIS2ID: "cYeuwXTCPkU", Category: "HllvX50cXC0"}))
+		must(t, svc.SetDHIS2Mapping(hp, &caunoi.DHIS2Mapping{Kind: caunoi.DHIS2Org, Key: m.O("hp").ID, DHIS2ID: "DiszpKrYNg8"}))
+		wantInvalid(t, svc.SetDHIS2Mapping(hp, &caunoi.DHIS2Mapping{Kind: caunoi.DHIS2Org, Key: m.O("qn").ID, DHIS2ID: "DiszpKrYNg9"}), "key")
+		wantInvalid(t, svc.SetDHIS2Mapping(nat, &caunoi.DHIS2Mapping{Kind: caunoi.DHIS2Indicator, Key: "NO_SUCH", DHIS2ID: "DiszpKrYNg9"}), "key")
+		wantInvalid(t, svc.SetDHIS2Mapping(nat, &caunoi.DHIS2Mapping{Kind: caunoi.DHIS2Indicator, Key: "CONTACTS", DHIS2ID: "not a uid"}), "dhis2_id")
+		// An indicator without a data element: nothing exported.
+		_, err = svc.ExportDHIS2(hp, m.O("hp").ID, m.h1, []string{"CONTACTS", "NEW_MEMBERS"})
+		e := wantCode(t, err, caunoi.EINVALID)
+		if e.Fields[0].Field != "indicators" || e.Fields[0].Args["Codes"] != "NEW_MEMBERS" {
+			t.Errorf("unmapped indicator: %v %v", err, e.Fields[0].Args)
+		}
+		// A custom period is not a DHIS2 period.
+		custom, _ := caunoi.ParsePeriod("2025-01-05..2025-02-05")
+		_, err = svc.ExportDHIS2(hp, m.O("hp").ID, custom, nil)
+		wantInvalid(t, err, "period")
+		// The mapped indicators of Hải Phòng's half-year.
+		set, err := svc.ExportDHIS2(hp, m.O("hp").ID, m.h1, nil)
+		must(t, err)
+		if set.Period != "2025S1" || set.OrgUnit != "DiszpKrYNg8" || len(set.DataValues) != 2 {
+			t.Fatalf("set %+v", set)
+		}
+		for _, dv := range set.DataValues {
+			want := map[string]string{"CONTACTS": "8", "KP_PREV": "3"}[dv.Comment]
+			if dv.Value != want || dv.Period != "2025S1" || dv.OrgUnit != "DiszpKrYNg8" {
+				t.Errorf("value %+v, want %s", dv, want)
+			}
+			if dv.Comment == "KP_PREV" && (dv.DataElement != "cYeuwXTCPkU" || dv.CategoryOptionCombo != "HllvX50cXC0") {
+				t.Errorf("KP_PREV %+v", dv)
+			}
+		}
+		// A ratio over a period without data divides by zero: nothing exported.
+		must(t, m.svc.CreateIndicator(nat, &caunoi.Indicator{Code: "ZALO_SHARE", NameVI: "x", NameEN: "x", Unit: "percent", Count: caunoi.CountRatio,
+			Numerator: "CONTACTS_ZALO", Denominator: "CONTACTS", Scale: 100, OrgID: m.O("nat").ID}))
+		must(t, svc.SetDHIS2Mapping(nat, &caunoi.DHIS2Mapping{Kind: caunoi.DHIS2Indicator, Key: "ZALO_SHARE", DHIS2ID: "zalozalo123"}))
+		y2024, _ := caunoi.ParsePeriod("2024")
+		_, err = svc.ExportDHIS2(hp, m.O("hp").ID, y2024, nil)
+		e = wantCode(t, err, caunoi.EINVALID)
+		if e.Fields[0].Key != "err.dhis2.ratio_undefined" {
+			t.Errorf("ratio over zero: %v", err)
+		}
+		// Removing a mapping.
+		must(t, svc.SetDHIS2Mapping(nat, &caunoi.DHIS2Mapping{Kind: caunoi.DHIS2Indicator, Key: "ZALO_SHARE"}))
+		if ms, _ := svc.FindDHIS2Mappings(hp); len(ms) != 3 {
+			t.Errorf("mappings %v", ms)
+		}
+		if es := m.auditEntries(caunoi.AuditFilter{Entity: "dhis2_mapping"}); len(es) != 5 {
+			t.Errorf("audit entries: %d", len(es))
+		}
+	})
+}

@@ -17,6 +17,17 @@ import (
 	"caunoi/internal/web"
 )
 
+// newServerOn makes a server over a database that holds the demo already.
+func newServerOn(t *testing.T, db *sqldb.DB, cfg web.Config) *web.Server {
+	t.Helper()
+	cfg.DB = db
+	srv, err := web.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
 func TestReportPages(t *testing.T) {
 	sqldbtest.Run(t, func(t *testing.T, db *sqldb.DB) {
 		srv := newDemoServer(t, db, web.Config{})
@@ -83,12 +94,12 @@ func TestReportPages(t *testing.T) {
 			t.Fatalf("national report %d", res.Code)
 		}
 		// Targets: set one, see it in the report.
-		res = officer.post("/targets", url.Values{"org_id": {qn.ID}, "indicator": {"CONTACTS"}, "period": {year}, "value": {"1.000"}, "back_org": {qn.ID}})
+		res = officer.post("/targets", url.Values{"org_id": {qn.ID}, "indicator": {"WORKSHOPS"}, "period": {year}, "value": {"1.000"}, "back_org": {qn.ID}})
 		if res.Code != http.StatusSeeOther {
 			t.Fatalf("set target %d %s", res.Code, res.Body)
 		}
 		res = officer.get("/targets?org=" + qn.ID + "&period=" + year)
-		if !strings.Contains(res.Body.String(), "Lượt người được tiếp cận") {
+		if !strings.Contains(res.Body.String(), "Hội thảo kết nối dịch vụ") {
 			t.Fatal("target not listed")
 		}
 		res = officer.post("/targets", url.Values{"org_id": {qn.ID}, "indicator": {"CONTACTS"}, "period": {year}, "value": {"-3"}, "back_org": {qn.ID}})
@@ -107,6 +118,31 @@ func TestReportPages(t *testing.T) {
 		}
 		if res = nat.get("/dashboard"); res.Code != http.StatusOK || strings.Contains(res.Body.String(), "Nhóm đồng đẳng Hạ Long") {
 			t.Fatalf("national dashboard %d shows groups", res.Code)
+		}
+		// The map page, offline: no tiles, the outline and the layers' data.
+		res = officer.get("/map")
+		if res.Code != http.StatusOK || !strings.Contains(res.Body.String(), `data-outlines="/static/map/vietnam.json"`) ||
+			!strings.Contains(res.Body.String(), "/api/v1/map/places?") || strings.Contains(res.Header().Get("Content-Security-Policy"), "tile") {
+			t.Fatalf("map %d", res.Code)
+		}
+		// With tiles configured, their host may serve images, and only there.
+		tiled := newServerOn(t, db, web.Config{MapTiles: "https://{s}.tile.example.org/{z}/{x}/{y}.png", MapAttribution: "© Example"})
+		tc := &client{t: t, srv: tiled}
+		tc.login("quangninh.canbo", demo.Password)
+		if res = tc.get("/map"); !strings.Contains(res.Header().Get("Content-Security-Policy"), "img-src 'self' data: https://*.tile.example.org") {
+			t.Fatalf("map CSP %q", res.Header().Get("Content-Security-Policy"))
+		}
+		if res = tc.get("/reports"); strings.Contains(res.Header().Get("Content-Security-Policy"), "example.org") {
+			t.Fatal("the tiles' host is allowed beyond the map")
+		}
+		// The DHIS2 export of the demo's mapping.
+		res = officer.get("/dhis2/export?org=" + qn.ID + "&period=" + year)
+		if res.Code != http.StatusOK || !strings.Contains(res.Body.String(), `"dataValues"`) || !strings.Contains(res.Body.String(), `"period": "`+year+`"`) {
+			t.Fatalf("dhis2 export %d %s", res.Code, res.Body)
+		}
+		res = officer.get("/dhis2/export?org=" + qn.ID + "&period=custom&from=01/01/2025&to=02/02/2025")
+		if res.Code != http.StatusUnprocessableEntity || !strings.Contains(res.Body.String(), "DHIS2 nhận kỳ theo tháng") {
+			t.Fatalf("dhis2 custom period %d", res.Code)
 		}
 		// Indicators: the catalogue, and a definition refused with its reason.
 		res = officer.get("/indicators")

@@ -51,6 +51,7 @@ var menu = []struct {
 	{"/providers", "nav.providers", caunoi.PermProviderRead},
 	{"/dashboard", "nav.dashboard", caunoi.PermReportRead},
 	{"/reports", "nav.reports", caunoi.PermReportRead},
+	{"/map", "nav.map", caunoi.PermReportRead},
 	{"/orgs", "nav.orgs", caunoi.PermOrgRead},
 	{"/users", "nav.users", caunoi.PermUserRead},
 	{"/admin-units", "nav.admin_units", caunoi.PermUnitRead},

@@ -39,12 +39,16 @@ type Server struct {
 	Indicators caunoi.IndicatorService
 	Targets    caunoi.TargetService
 	Reports    caunoi.ReportService
+	DHIS2      caunoi.DHIS2Service
 
 	// Services and referrals.
 	Providers caunoi.ProviderService
 	Services  caunoi.ServiceService
 	Referrals caunoi.ReferralService
 
+	// MapTiles is the URL template of the map's tiles ("" draws the
+	// offline outline), MapAttribution the credit the tiles ask for.
+	MapTiles, MapAttribution string
 	// UIC is the formula of unique identifier codes (CAUNOI_UIC_FORMULA).
 	UIC      caunoi.UICFormula
 	Cat      *i18n.Catalogue
@@ -70,6 +74,10 @@ type Config struct {
 	// UIC is the formula of unique identifier codes; the zero value is
 	// caunoi.DefaultUICFormula.
 	UIC caunoi.UICFormula
+	// MapTiles is the URL template of the map's tiles, e.g.
+	// https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png; "" for the offline
+	// outline. MapAttribution is the credit the tiles ask for.
+	MapTiles, MapAttribution string
 }
 
 // New returns a server over the database.
@@ -116,6 +124,7 @@ func New(cfg Config) (*Server, error) {
 		Referrals: sqldb.NewReferralService(db),
 
 		UIC:      cfg.UIC,
+		MapTiles: cfg.MapTiles, MapAttribution: cfg.MapAttribution,
 		Cat:      cat,
 		Sessions: sm,
 		Log:      log,
@@ -124,10 +133,11 @@ func New(cfg Config) (*Server, error) {
 		loginIPs: newLimiter(30, 15*time.Minute),
 	}
 	s.Indicators, s.Targets, s.Reports = sqldb.NewIndicatorService(db), sqldb.NewTargetService(db), sqldb.NewReportService(db)
+	s.DHIS2 = sqldb.NewDHIS2Service(db)
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
 		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
-		Indicators: s.Indicators, Targets: s.Targets, Reports: s.Reports,
+		Indicators: s.Indicators, Targets: s.Targets, Reports: s.Reports, Map: sqldb.NewIndicatorService(db), DHIS2: s.DHIS2,
 		Providers: s.Providers, Services: s.Services, Referrals: s.Referrals,
 	}
 	if err := s.parseTemplates(); err != nil {
