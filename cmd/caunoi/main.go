@@ -24,6 +24,7 @@ import (
 
 	"caunoi"
 	"caunoi/internal/demo"
+	"caunoi/internal/gen"
 	"caunoi/internal/secure"
 	"caunoi/internal/sqldb"
 	"caunoi/internal/web"
@@ -49,6 +50,7 @@ Commands:
   demo      load the demo data into an empty database
   backup    write a consistent copy of the database while it is in use
   rekey     re-encrypt identifying fields still sealed with an old key
+  gen       fill an empty database with a generated monitoring data set (benchmarks)
   version   print the version
 
 Run "caunoi COMMAND -h" for the flags of a command.
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return backup(ctx, args, stdout, stderr)
 	case "rekey":
 		return rekey(ctx, args, stdout, stderr)
+	case "gen":
+		return genCmd(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "caunoi", caunoi.Version)
 		return nil
@@ -403,5 +407,38 @@ func rekey(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "re-encrypted the identifying fields of %d clients with key %s; older keys may now be removed from the keyring\n", n, db.Keys.CurrentID())
+	return nil
+}
+
+// genCmd fills an empty database with a generated data set: --scale small
+// (45,000 records) or national (34 provinces, 500 groups, 500,000 clients,
+// 10,000,000 contacts and services), then builds the rollups.
+func genCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dbf := newFlags("gen", stdout, stderr)
+	scale := fs.String("scale", "small", "small or national")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, ok := map[string]gen.Scale{"small": gen.Small, "national": gen.National}[*scale]
+	if !ok {
+		return fmt.Errorf("--scale: %q is neither small nor national", *scale)
+	}
+	db, err := open(ctx, dbf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sys := caunoi.NewContextWithActor(ctx, caunoi.SystemActor())
+	if _, n, err := sqldb.NewOrgService(db).FindOrgs(sys, caunoi.OrgFilter{IncludeVoided: true, Page: caunoi.Page{Limit: 1}}); err != nil {
+		return err
+	} else if n > 0 {
+		return errors.New("gen: the database already has organisations; give an empty one")
+	}
+	res, err := gen.Generate(ctx, db, s, func(f string, a ...any) { fmt.Fprintf(stdout, f+"\n", a...) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "generated %d provinces, %d groups, %d clients, %d contacts, %d services under %s\n",
+		len(res.Provinces), len(res.Groups), s.Clients, s.Contacts, s.Services, res.National.Name)
 	return nil
 }

@@ -137,15 +137,18 @@ func (s *Source) RebuildSQL(d Dialect) []RebuildStmt {
 	return stmts
 }
 
-// SpansSQL returns the statement that finds the other organisations with
-// records of the source for clients who have records in organisation $1
-// (whose path is $2).
+// SpansSQL returns the statement that tells whether organisation $1
+// (whose path is $2) has records of the source for a client registered in
+// another organisation. A client with records in two organisations has
+// them in at least one organisation that is not its own, so where no
+// organisation of a subtree is marked, every client's records lie in one
+// organisation and distinct clients add up across them.
 func (s *Source) SpansSQL() string {
 	if s.Client == "" {
 		return ""
 	}
-	return "SELECT DISTINCT " + s.Org + " FROM " + s.From + " WHERE " + s.Client + " IN (SELECT " + s.Client + " FROM " + s.From + " WHERE " + s.OrgPath + " = $2 AND " +
-		s.Live + ") AND " + s.Org + " <> $1 AND " + s.Live
+	return "SELECT 1 FROM " + s.From + " JOIN clients c ON c.id = " + s.Client + " WHERE " + s.OrgPath + " = $2 AND " + s.Live +
+		" AND c.org_id <> $1 LIMIT 1"
 }
 
 // TriggerDDL returns the statements that (re)create the triggers marking

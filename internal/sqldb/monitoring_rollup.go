@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"caunoi"
@@ -152,32 +153,81 @@ func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
 	if stale == 0 && len(changed) == 0 {
 		return 0, nil
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, fmt.Errorf("rollups: %w", err)
-	}
-	defer tx.Rollback()
-	if db.Dialect == Postgres {
-		// One refresher at a time: two would insert the same rows twice.
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(6006)"); err != nil {
-			return 0, fmt.Errorf("rollups: %w", err)
+	begin := func() (*sql.Tx, error) {
+		tx, err := db.write.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("rollups: %w", err)
 		}
+		if db.Dialect == Postgres {
+			// One refresher at a time: two would insert the same rows twice.
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(6006)"); err != nil {
+				tx.Rollback()
+				return nil, fmt.Errorf("rollups: %w", err)
+			}
+		}
+		return tx, nil
 	}
-	for _, o := range changed {
-		for _, s := range indicator.RollupSources() {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO monitoring_stale (source, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", s.Name, o.ID); err != nil {
+	if len(changed) > 0 {
+		tx, err := begin()
+		if err != nil {
+			return 0, err
+		}
+		for _, o := range changed {
+			for _, s := range indicator.RollupSources() {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO monitoring_stale (source, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", s.Name, o.ID); err != nil {
+					tx.Rollback()
+					return 0, fmt.Errorf("rollups: %w", err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO monitoring_org_keys (org_id, province, models) VALUES ($1, $2, $3)
+				ON CONFLICT (org_id) DO UPDATE SET province = excluded.province, models = excluded.models`,
+				o.ID, keys.Province[o.ID], keys.ModelList(o.ID)); err != nil {
+				tx.Rollback()
 				return 0, fmt.Errorf("rollups: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO monitoring_org_keys (org_id, province, models) VALUES ($1, $2, $3)
-			ON CONFLICT (org_id) DO UPDATE SET province = excluded.province, models = excluded.models`,
-			o.ID, keys.Province[o.ID], keys.ModelList(o.ID)); err != nil {
+		if err := tx.Commit(); err != nil {
 			return 0, fmt.Errorf("rollups: %w", err)
 		}
 	}
+	stmts := map[string][]indicator.RebuildStmt{}
+	spans := map[string]string{}
+	for _, s := range indicator.RollupSources() {
+		stmts[s.Name], spans[s.Name] = s.RebuildSQL(db.dialect()), s.SpansSQL()
+	}
+	paths := map[string]string{}
+	for _, o := range orgs {
+		paths[o.ID] = o.Path
+	}
+	// Rebuild a batch of partitions a transaction: each partition with its
+	// stale mark, so that a reader never sees half of one.
+	for {
+		n, err := db.rebuildBatch(ctx, begin, stmts, spans, paths, keys)
+		if err != nil {
+			return rebuilt, err
+		}
+		if n == 0 {
+			return rebuilt, nil
+		}
+		rebuilt += n
+	}
+}
+
+// rollupBatch is the number of partitions rebuilt in one transaction.
+const rollupBatch = 64
+
+// rebuildBatch rebuilds up to rollupBatch stale partitions in one
+// transaction and returns how many.
+func (db *DB) rebuildBatch(ctx context.Context, begin func() (*sql.Tx, error), stmts map[string][]indicator.RebuildStmt, spans, paths map[string]string,
+	keys indicator.OrgKeys) (int, error) {
+	tx, err := begin()
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
 	type part struct{ source, org string }
 	var parts []part
-	rows, err = tx.QueryContext(ctx, "SELECT source, org_id FROM monitoring_stale ORDER BY source, org_id")
+	rows, err := tx.QueryContext(ctx, "SELECT source, org_id FROM monitoring_stale ORDER BY source, org_id LIMIT $1", rollupBatch)
 	if err != nil {
 		return 0, fmt.Errorf("rollups: %w", err)
 	}
@@ -190,15 +240,6 @@ func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
 		parts = append(parts, p)
 	}
 	rows.Close()
-	stmts := map[string][]indicator.RebuildStmt{}
-	spans := map[string]string{}
-	for _, s := range indicator.RollupSources() {
-		stmts[s.Name], spans[s.Name] = s.RebuildSQL(db.dialect()), s.SpansSQL()
-	}
-	paths := map[string]string{}
-	for _, o := range orgs {
-		paths[o.ID] = o.Path
-	}
 	for _, p := range parts {
 		values := map[string]any{"org": p.org, "path": paths[p.org], "province": keys.Province[p.org], "models": keys.ModelList(p.org)}
 		for _, st := range stmts[p.source] {
@@ -223,10 +264,10 @@ func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
 	return len(parts), nil
 }
 
-// markSpans records whether the clients of an organisation have records
-// of the source in other organisations too: then distinct clients cannot
-// be added up across organisations, and counts of them read the rollup
-// one grouping at a time. Both organisations are marked.
+// markSpans records whether an organisation has records of the source
+// for clients registered elsewhere (see indicator.Source.SpansSQL): then
+// distinct clients of the subtrees holding it are counted one grouping at
+// a time rather than added up.
 func markSpans(ctx context.Context, tx *sql.Tx, source, orgID, spansSQL string, paths map[string]string) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM monitoring_spans WHERE source = $1 AND org_id = $2", source, orgID); err != nil {
 		return fmt.Errorf("rollups: spans: %w", err)
@@ -234,27 +275,15 @@ func markSpans(ctx context.Context, tx *sql.Tx, source, orgID, spansSQL string, 
 	if spansSQL == "" {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, spansSQL, orgID, paths[orgID])
-	if err != nil {
+	var one int
+	switch err := tx.QueryRowContext(ctx, spansSQL, orgID, paths[orgID]).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
 		return fmt.Errorf("rollups: spans: %w", err)
 	}
-	var others []string
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			rows.Close()
-			return fmt.Errorf("rollups: spans: %w", err)
-		}
-		others = append(others, o)
-	}
-	rows.Close()
-	if len(others) == 0 {
-		return nil
-	}
-	for _, o := range append(others, orgID) {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO monitoring_spans (source, org_id, org_path) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", source, o, paths[o]); err != nil {
-			return fmt.Errorf("rollups: spans: %w", err)
-		}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO monitoring_spans (source, org_id, org_path) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", source, orgID, paths[orgID]); err != nil {
+		return fmt.Errorf("rollups: spans: %w", err)
 	}
 	return nil
 }
