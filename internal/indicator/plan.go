@@ -172,14 +172,30 @@ func (p *Plan) buildFine(src *Source, path int, codes []string, serves map[strin
 	}
 	root := p.req.Root.Path
 	b.add("SELECT ", strings.Join(cols, ", "), ", ", strings.Join(vals, ", "))
+	group := cols
+	oneYear := p.req.Period.Start.Year() == p.req.Period.End.Year()
+	if oneYear {
+		// Grouped in the order the rollup is stored (source, org_path,
+		// year, sex, birth_year, populations, residence…), the rows of a
+		// year stream through without being sorted. Over several years a
+		// client's rows of two years must meet in one group.
+		group = append([]string{"r.org_path", "r.year"}, cols[1:]...)
+	}
 	if path == 1 {
 		b.add(" FROM monitoring_rollup r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)))
-		b.add(" AND r.year IN (", yearList(p.req.Period), ")")
+		if oneYear {
+			// A range, not "=": SQLite drops a column fixed by "=" from the
+			// grouping and then no longer sees it follows the key.
+			y := strconv.Itoa(p.req.Period.Start.Year())
+			b.add(" AND r.year >= ", y, " AND r.year <= ", y)
+		} else {
+			b.add(" AND r.year IN (", yearList(p.req.Period), ")")
+		}
 	} else {
 		b.add(" FROM monitoring_measures r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)))
 		b.add(" AND (", monthRanges(p.req.Period), ")")
 	}
-	b.add(" GROUP BY ", strings.Join(cols, ", "))
+	b.add(" GROUP BY ", strings.Join(group, ", "))
 	return &Query{SQL: b.sb.String(), Args: b.args, Dims: dims, Bases: codes, Source: src.Name, Rollup: true, Fine: true, Serves: serves}
 }
 
