@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
 	"slices"
 	"strings"
 	"time"
@@ -273,26 +275,85 @@ func (s *IndicatorService) Evaluate(ctx context.Context, q caunoi.ValueQuery) (*
 			return nil, err
 		}
 	}
-	var out *caunoi.Values
+	var plan *indicator.Plan
 	err = s.db.inTx(ctx, false, func(tx *Tx) error {
 		req, err := tx.valueRequest(ctx, a, q)
 		if err != nil {
 			return err
 		}
 		req.Raw = s.Raw
-		plan, err := indicator.NewPlan(*req)
-		if err != nil {
-			return err
-		}
-		for _, query := range plan.Queries() {
-			if err := tx.runQuery(ctx, plan, query); err != nil {
-				return err
+		plan, err = indicator.NewPlan(*req)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.runPlan(ctx, plan); err != nil {
+		return nil, err
+	}
+	return plan.Values(), nil
+}
+
+// queryWorkers bounds the queries of a plan run at once, each on its own
+// connection of the read pool: the rollups of contacts and services are
+// read side by side.
+var queryWorkers = max(2, runtime.GOMAXPROCS(0))
+
+// result is the rows one query of a plan answered.
+type result struct {
+	q    *indicator.Query
+	keys [][]string
+	vals [][]float64
+	err  error
+}
+
+// runPlan runs a plan's queries, checked for the actor's scope when the
+// plan was made (every query is limited to the organisation's subtree),
+// a few at a time on the read pool, and feeds their rows to the plan.
+func (db *DB) runPlan(ctx context.Context, plan *indicator.Plan) error {
+	queries := plan.Queries()
+	jobs := make(chan *indicator.Query)
+	results := make(chan result)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range min(queryWorkers, len(queries)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for q := range jobs {
+				results <- db.runQuery(ctx, q)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, q := range queries {
+			select {
+			case jobs <- q:
+			case <-ctx.Done():
+				return
 			}
 		}
-		out = plan.Values()
-		return nil
-	})
-	return out, err
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	var first error
+	for r := range results {
+		if r.err != nil {
+			if first == nil {
+				first = r.err
+				cancel()
+			}
+			continue
+		}
+		for i := range r.keys {
+			plan.Add(r.q, r.keys[i], r.vals[i])
+		}
+	}
+	return first
 }
 
 // valueRequest checks a query against the actor's scope and fills the
@@ -395,11 +456,13 @@ func ReportIndicators(set map[string]*caunoi.Indicator, root *caunoi.Organisatio
 	return append(out, user...)
 }
 
-// runQuery runs one query of a plan and feeds its rows to it.
-func (tx *Tx) runQuery(ctx context.Context, plan *indicator.Plan, q *indicator.Query) error {
-	rows, err := tx.QueryContext(ctx, q.SQL, q.Args...)
+// runQuery runs one query of a plan and returns its rows.
+func (db *DB) runQuery(ctx context.Context, q *indicator.Query) result {
+	r := result{q: q}
+	rows, err := db.read.QueryContext(ctx, q.SQL, q.Args...)
 	if err != nil {
-		return fmt.Errorf("evaluate %s: %w", q.Source, err)
+		r.err = fmt.Errorf("evaluate %s: %w", q.Source, err)
+		return r
 	}
 	defer rows.Close()
 	nd, nv := len(q.Dims), len(q.Bases)
@@ -412,19 +475,23 @@ func (tx *Tx) runQuery(ctx context.Context, plan *indicator.Plan, q *indicator.Q
 	for i := range vals {
 		dest = append(dest, &vals[i])
 	}
-	ks := make([]string, nd)
-	vs := make([]float64, nv)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("evaluate %s: %w", q.Source, err)
+			r.err = fmt.Errorf("evaluate %s: %w", q.Source, err)
+			return r
 		}
+		ks := make([]string, nd)
+		vs := make([]float64, nv)
 		for i := range keys {
 			ks[i] = keys[i].String
 		}
 		for i := range vals {
 			vs[i] = vals[i].Float64
 		}
-		plan.Add(q, ks, vs)
+		r.keys, r.vals = append(r.keys, ks), append(r.vals, vs)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		r.err = fmt.Errorf("evaluate %s: %w", q.Source, err)
+	}
+	return r
 }
