@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"sync"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"caunoi"
