@@ -27,7 +27,7 @@ type periodOption struct {
 }
 
 // periodOptions lists the halves, years and quarters of the last three
-// years, newest first.
+// years, newest first, then the last twelve months.
 func periodOptions(l interface{ PeriodName(caunoi.Period) string }) []periodOption {
 	y := caunoi.Today().Year()
 	var out []periodOption
@@ -38,6 +38,11 @@ func periodOptions(l interface{ PeriodName(caunoi.Period) string }) []periodOpti
 				out = append(out, periodOption{Code: p.Code(), Label: l.PeriodName(p)})
 			}
 		}
+	}
+	m := caunoi.CurrentPeriod(caunoi.PeriodMonth, caunoi.Today())
+	for range 12 {
+		out = append(out, periodOption{Code: m.Code(), Label: l.PeriodName(m)})
+		m = m.Previous()
 	}
 	return out
 }
