@@ -118,23 +118,33 @@ func (s *ActivityService) FindActivities(ctx context.Context, f caunoi.ActivityF
 // CreateActivity records an activity with its attendance; a repeated id is
 // applied once.
 func (s *ActivityService) CreateActivity(ctx context.Context, a *caunoi.Activity) error {
+	if err := prepareActivity(ctx, a, s.db.Now()); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, true, func(tx *Tx) error { return tx.createActivity(ctx, a) })
+}
+
+// prepareActivity checks, before any transaction, that the actor may
+// record activities and validates the activity's own fields.
+func prepareActivity(ctx context.Context, a *caunoi.Activity, now time.Time) error {
 	if _, err := caunoi.Require(ctx, caunoi.PermContactWrite); err != nil {
 		return err
 	}
-	if err := a.Validate(s.db.Now()); err != nil {
+	return a.Validate(now)
+}
+
+// createActivity is CreateActivity inside a transaction, for an activity
+// that prepareActivity passed: one already stored under its id (in scope)
+// is returned as it is, else it is stored with its attendance and audited.
+func (tx *Tx) createActivity(ctx context.Context, a *caunoi.Activity) error {
+	if existing, err := tx.findActivity(ctx, a.ID, caunoi.PermClientRead); err == nil {
+		*a = *existing
+		return nil
+	}
+	if _, err := tx.insertActivity(ctx, a, ""); err != nil {
 		return err
 	}
-	return s.db.inTx(ctx, true, func(tx *Tx) error {
-		if existing, err := tx.findActivity(ctx, a.ID, caunoi.PermClientRead); err == nil {
-			*a = *existing
-			return nil
-		}
-		_, err := tx.insertActivity(ctx, a, "")
-		if err != nil {
-			return err
-		}
-		return tx.audit(caunoi.ActionCreate, "activity", a.ID, a.OrgPath, nil, a, "")
-	})
+	return tx.audit(caunoi.ActionCreate, "activity", a.ID, a.OrgPath, nil, a, "")
 }
 
 // insertActivity stores an activity and its attendance after checking the

@@ -102,6 +102,15 @@ func (s *ContactService) FindContacts(ctx context.Context, f caunoi.ContactFilte
 
 // CreateContact records a contact by the actor; a repeated id is applied once.
 func (s *ContactService) CreateContact(ctx context.Context, c *caunoi.Contact) error {
+	if err := prepareContact(ctx, c, s.db.Now()); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, true, func(tx *Tx) error { return tx.createContact(ctx, c) })
+}
+
+// prepareContact checks, before any transaction, that the actor may record
+// contacts, makes it the worker, and validates the contact's own fields.
+func prepareContact(ctx context.Context, c *caunoi.Contact, now time.Time) error {
 	a, err := caunoi.Require(ctx, caunoi.PermContactWrite)
 	if err != nil {
 		return err
@@ -109,19 +118,21 @@ func (s *ContactService) CreateContact(ctx context.Context, c *caunoi.Contact) e
 	if !a.System || c.WorkerID == "" {
 		c.WorkerID = a.UserID
 	}
-	if err := c.Validate(s.db.Now()); err != nil {
+	return c.Validate(now)
+}
+
+// createContact is CreateContact inside a transaction, for a contact that
+// prepareContact passed: a contact already stored under its id (in scope)
+// is returned as it is, else the contact is stored and audited.
+func (tx *Tx) createContact(ctx context.Context, c *caunoi.Contact) error {
+	if existing, err := tx.findContact(ctx, c.ID, caunoi.PermClientRead); err == nil {
+		*c = *existing
+		return nil
+	}
+	if _, err := tx.insertContact(ctx, c, ""); err != nil {
 		return err
 	}
-	return s.db.inTx(ctx, true, func(tx *Tx) error {
-		if existing, err := tx.findContact(ctx, c.ID, caunoi.PermClientRead); err == nil {
-			*c = *existing
-			return nil
-		}
-		if _, err := tx.insertContact(ctx, c, ""); err != nil {
-			return err
-		}
-		return tx.audit(caunoi.ActionCreate, "contact", c.ID, c.OrgPath, nil, c, "")
-	})
+	return tx.audit(caunoi.ActionCreate, "contact", c.ID, c.OrgPath, nil, c, "")
 }
 
 // insertContact checks a contact's organisation, worker, client and place,
