@@ -317,4 +317,3 @@ func TestSyncFieldClients(t *testing.T) {
 		}
 	})
 }
-
