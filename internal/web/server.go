@@ -110,7 +110,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
-		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
+		Places: s.Places, Activities: s.Acts, Syncer: sqldb.NewSyncService(db), UIC: s.UIC, Cat: cat, Log: log,
 	}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
