@@ -133,10 +133,10 @@ func TestSyncEndpoint(t *testing.T) {
 
 		stale := caunoi.NewID()
 		code, resp = post(batch(
-			`{"op_id":"`+caunoi.NewID()+`","kind":"contact.create","data":{"org_id":`,                     // 0: cut short
-			syncOp(caunoi.NewID(), "contact.create", contactData(f.group.ID, at, "Nhà nghỉ Sao Mai")),      // 1: good
-			syncOp(caunoi.NewID(), "contact.create", contactData(f.prov2.ID, at, "Tỉnh khác")),             // 2: another scope
-			syncOp(stale, "client.update", `{"id":"`+clientID+`","version":1,"status":"exited"}`),          // 3: stale
+			`{"op_id":"`+caunoi.NewID()+`","kind":"contact.create","data":{"org_id":`,                       // 0: cut short
+			syncOp(caunoi.NewID(), "contact.create", contactData(f.group.ID, at, "Nhà nghỉ Sao Mai")),       // 1: good
+			syncOp(caunoi.NewID(), "contact.create", contactData(f.prov2.ID, at, "Tỉnh khác")),              // 2: another scope
+			syncOp(stale, "client.update", `{"id":"`+clientID+`","version":1,"status":"exited"}`),           // 3: stale
 			syncOp(caunoi.NewID(), "contact.create", `{"org_id":"`+f.group.ID+`","at":"2025-07-01 19:30"}`), // 4: bad time
 		), map[string]string{"Accept-Language": "en"})
 		if code != 422 {
@@ -144,10 +144,10 @@ func TestSyncEndpoint(t *testing.T) {
 		}
 
 		code, resp = post(batch(
-			`{"op_id":"`+caunoi.NewID()+`","kind":"contact.create","data":{"org_id":1}}`,                  // 0: malformed
-			syncOp(caunoi.NewID(), "contact.create", contactData(f.group.ID, at, "Nhà nghỉ Sao Mai")),      // 1: good
-			syncOp(caunoi.NewID(), "contact.create", contactData(f.prov2.ID, at, "Tỉnh khác")),             // 2: another scope
-			syncOp(stale, "client.update", `{"id":"`+clientID+`","version":1,"status":"exited"}`),          // 3: stale
+			`{"op_id":"`+caunoi.NewID()+`","kind":"contact.create","data":{"org_id":1}}`,                    // 0: malformed
+			syncOp(caunoi.NewID(), "contact.create", contactData(f.group.ID, at, "Nhà nghỉ Sao Mai")),       // 1: good
+			syncOp(caunoi.NewID(), "contact.create", contactData(f.prov2.ID, at, "Tỉnh khác")),              // 2: another scope
+			syncOp(stale, "client.update", `{"id":"`+clientID+`","version":1,"status":"exited"}`),           // 3: stale
 			syncOp(caunoi.NewID(), "contact.create", `{"org_id":"`+f.group.ID+`","at":"2025-07-01 19:30"}`), // 4: bad time
 		), map[string]string{"Accept-Language": "en"})
 		want := []string{"rejected", "accepted", "rejected", "conflict", "rejected"}
