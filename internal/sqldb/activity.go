@@ -156,8 +156,7 @@ func (tx *Tx) insertActivity(ctx context.Context, a *caunoi.Activity, importKey 
 		return false, err
 	}
 	for _, id := range a.Attendees {
-		c, err := tx.findClient(ctx, id, caunoi.PermClientRead)
-		if err != nil || c.Voided() || !relatedPaths(c.OrgPath, o.Path) {
+		if !tx.clientUsable(ctx, id, o.Path) {
 			return false, caunoi.Invalid(caunoi.FieldError{Field: "attendees", Key: "err.activity.attendee_unknown"})
 		}
 	}

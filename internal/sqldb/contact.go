@@ -122,14 +122,17 @@ func prepareContact(ctx context.Context, c *caunoi.Contact, now time.Time) error
 }
 
 // createContact is CreateContact inside a transaction, for a contact that
-// prepareContact passed: a contact already stored under its id (in scope)
-// is returned as it is, else the contact is stored and audited.
+// prepareContact passed: the contact is stored and audited, or, when one
+// is already stored under its id (in scope), that one is returned as it
+// is, whatever was sent with the id. (Storing first, and looking only when
+// that fails, saves a query on every new contact.)
 func (tx *Tx) createContact(ctx context.Context, c *caunoi.Contact) error {
-	if existing, err := tx.findContact(ctx, c.ID, caunoi.PermClientRead); err == nil {
-		*c = *existing
-		return nil
-	}
+	id := c.ID
 	if _, err := tx.insertContact(ctx, c, ""); err != nil {
+		if existing, ferr := tx.findContact(ctx, id, caunoi.PermClientRead); ferr == nil {
+			*c = *existing
+			return nil
+		}
 		return err
 	}
 	return tx.audit(caunoi.ActionCreate, "contact", c.ID, c.OrgPath, nil, c, "")
@@ -147,10 +150,9 @@ func (tx *Tx) insertContact(ctx context.Context, c *caunoi.Contact, importKey st
 		return false, err
 	}
 	if c.ClientID != "" {
-		cl, err := tx.findClient(ctx, c.ClientID, caunoi.PermClientRead)
 		// The client must belong to the contact's organisation, to one
 		// above it or to one below it: not to a neighbouring group.
-		if err != nil || cl.Voided() || !relatedPaths(cl.OrgPath, o.Path) {
+		if !tx.clientUsable(ctx, c.ClientID, o.Path) {
 			return false, caunoi.Invalid(caunoi.FieldError{Field: "client_id", Key: "err.contact.client_unknown"})
 		}
 		c.AnonSex, c.AnonPopulation = "", ""

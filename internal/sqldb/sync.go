@@ -66,17 +66,40 @@ func (s *SyncService) Sync(ctx context.Context, ops []*caunoi.SyncOp) ([]caunoi.
 }
 
 // applyChunk applies operations in one transaction and fills their
-// answers. fault reports operations that failed inside the system and were
-// rolled back alone (answered SyncRetry); err means the transaction
-// failed as a whole.
+// answers. It first runs them without savepoints: an operation refused by
+// a check has changed nothing (the checks of every kind come before its
+// writes), so its refusal stands while the others are kept. If an
+// operation fails after changing something, or fails inside the system,
+// that transaction is rolled back and the operations run again with a
+// savepoint around each, so that each failure is undone alone. fault
+// reports operations that failed inside the system (answered SyncRetry,
+// nothing stored); err means the transaction failed as a whole.
 func (s *SyncService) applyChunk(ctx context.Context, a *caunoi.Actor, ops []*caunoi.SyncOp, out []caunoi.SyncResult) (fault, err error) {
+	fault, err = s.runChunk(ctx, a, ops, out, false)
+	if errors.Is(err, errNeedSavepoints) {
+		fault, err = s.runChunk(ctx, a, ops, out, true)
+	}
+	return fault, err
+}
+
+// errNeedSavepoints ends a run without savepoints that cannot undo an
+// operation's failure.
+var errNeedSavepoints = errors.New("sync: an operation must be undone alone")
+
+// runChunk is one try of applyChunk, with or without savepoints.
+func (s *SyncService) runChunk(ctx context.Context, a *caunoi.Actor, ops []*caunoi.SyncOp, out []caunoi.SyncResult, savepoints bool) (fault, err error) {
+	clear(out)
 	var faults []error
 	err = s.db.inTx(ctx, true, func(tx *Tx) error {
 		tx.orgs = map[string]*caunoi.Organisation{} // nothing here changes an organisation
+		tx.cacheStatements()
+		tx.deferAudit()
+		tx.rememberClients()
 		done, err := tx.storedOps(ctx, ops)
 		if err != nil {
 			return err
 		}
+		var answers [][]any // written with the records, before the commit
 		for i, op := range ops {
 			if st, ok := done[op.ID]; ok {
 				out[i] = st.replay(a, op)
@@ -87,7 +110,7 @@ func (s *SyncService) applyChunk(ctx context.Context, a *caunoi.Actor, ops []*ca
 					Err: caunoi.Invalid(caunoi.FieldError{Field: "op_id", Key: "err.sync.op_id"})}
 				continue
 			}
-			r, err := tx.applyOp(ctx, op)
+			r, err := tx.applyOp(ctx, op, savepoints)
 			if err != nil {
 				return err
 			}
@@ -96,22 +119,29 @@ func (s *SyncService) applyChunk(ctx context.Context, a *caunoi.Actor, ops []*ca
 				out[i] = r
 				continue
 			}
-			if err := tx.storeOp(ctx, a, op, r); err != nil {
+			row, err := answerRow(a, op, r)
+			if err != nil {
 				return err
 			}
+			answers = append(answers, row)
 			done[op.ID] = storedOp{userID: a.UserID, result: r}
 			out[i] = r
 		}
-		return nil
+		if err := tx.insertRows(ctx, syncOpsInsert, answers); err != nil {
+			return fmt.Errorf("sync: store answers: %w", err)
+		}
+		return tx.flushAudit(ctx)
 	})
 	return errors.Join(faults...), err
 }
 
-// applyOp applies one operation under a savepoint. A domain error rolls
-// the operation back alone and becomes its answer; a fault of the system
-// does too, answered SyncRetry and not stored. err is set only when the
-// transaction itself is broken.
-func (tx *Tx) applyOp(ctx context.Context, op *caunoi.SyncOp) (caunoi.SyncResult, error) {
+// applyOp applies one operation, under a savepoint when asked. A domain
+// error becomes its answer, the operation undone (by the savepoint, or
+// because it changed nothing); a fault of the system is answered
+// SyncRetry and not stored. Without a savepoint, an operation that failed
+// after changing something, or inside the system, gives
+// errNeedSavepoints; any other err means the transaction is broken.
+func (tx *Tx) applyOp(ctx context.Context, op *caunoi.SyncOp, savepoint bool) (caunoi.SyncResult, error) {
 	r := caunoi.SyncResult{OpID: op.ID, At: tx.now}
 	if op.Err != nil {
 		r.Status, r.Err = caunoi.SyncRejected, caunoi.AsError(op.Err)
@@ -120,17 +150,28 @@ func (tx *Tx) applyOp(ctx context.Context, op *caunoi.SyncOp) (caunoi.SyncResult
 		}
 		return r, nil
 	}
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT sync_op"); err != nil {
-		return r, fmt.Errorf("sync: savepoint: %w", err)
-	}
-	id, version, err := tx.runOp(ctx, op)
-	if err != nil {
-		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT sync_op"); rerr != nil {
-			return r, fmt.Errorf("sync: rollback to savepoint: %w (after %w)", rerr, err)
+	if savepoint {
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT sync_op"); err != nil {
+			return r, fmt.Errorf("sync: savepoint: %w", err)
 		}
 	}
-	if _, rerr := tx.ExecContext(ctx, "RELEASE SAVEPOINT sync_op"); rerr != nil {
-		return r, fmt.Errorf("sync: release savepoint: %w", rerr)
+	mark, writes := tx.auditMark(), tx.writes
+	id, version, err := tx.runOp(ctx, op)
+	if err != nil {
+		switch {
+		case savepoint:
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT sync_op"); rerr != nil {
+				return r, fmt.Errorf("sync: rollback to savepoint: %w (after %w)", rerr, err)
+			}
+		case tx.writes != writes || caunoi.ErrorCode(err) == caunoi.EINTERNAL:
+			return r, errNeedSavepoints
+		}
+		tx.forgetAudit(mark)
+	}
+	if savepoint {
+		if _, rerr := tx.ExecContext(ctx, "RELEASE SAVEPOINT sync_op"); rerr != nil {
+			return r, fmt.Errorf("sync: release savepoint: %w", rerr)
+		}
 	}
 	e := caunoi.AsError(err)
 	switch {
@@ -308,21 +349,20 @@ func (tx *Tx) storedOps(ctx context.Context, ops []*caunoi.SyncOp) (map[string]s
 	return done, rows.Err()
 }
 
-// storeOp stores an operation's answer under its id.
-func (tx *Tx) storeOp(ctx context.Context, a *caunoi.Actor, op *caunoi.SyncOp, r caunoi.SyncResult) error {
+const syncOpsInsert = "INSERT INTO sync_ops (op_id, user_id, kind, status, record_id, version, error, received_at) VALUES "
+
+// answerRow returns the row of sync_ops that keeps an operation's answer
+// under its id, in the order of syncOpsInsert.
+func answerRow(a *caunoi.Actor, op *caunoi.SyncOp, r caunoi.SyncResult) ([]any, error) {
 	e, err := encodeSyncError(r.Err)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	kind := op.Kind
 	if !slices.Contains(caunoi.SyncKinds, kind) {
 		kind = "" // whatever was sent, it is not kept
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_ops (op_id, user_id, kind, status, record_id, version, error, received_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, op.ID, a.UserID, kind, r.Status, r.RecordID, r.Version, e, r.At); err != nil {
-		return fmt.Errorf("sync: store answer: %w", err)
-	}
-	return nil
+	return []any{op.ID, a.UserID, kind, r.Status, r.RecordID, r.Version, e, r.At}, nil
 }
 
 // retryResult answers an operation that was not applied this time.

@@ -317,3 +317,74 @@ func TestSyncFieldClients(t *testing.T) {
 		}
 	})
 }
+
+// TestSyncUndoesAFailedOperationAlone makes the database refuse two
+// operations of a batch inside the system: a contact (before anything of
+// it is written) and a client (after its row is written, when its status
+// history is). Each is answered retry and leaves nothing; the operations
+// around them are kept.
+func TestSyncUndoesAFailedOperationAlone(t *testing.T) {
+	sqldbtest.Run(t, func(t *testing.T, db *sqldb.DB) {
+		f := newFixture(t, db)
+		sync := sqldb.NewSyncService(db)
+		pe := f.As(caunoi.RolePeerEducator, "hpg")
+		broken := f.newClient("hpg", "Hỏng giữa chừng")
+		broken.ID = caunoi.NewID()
+		var ddl []string
+		switch db.Dialect {
+		case sqldb.SQLite:
+			ddl = []string{
+				`CREATE TRIGGER boom_contact BEFORE INSERT ON contacts WHEN NEW.place = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`,
+				`CREATE TRIGGER boom_history BEFORE INSERT ON client_status_history WHEN NEW.client_id = '` + broken.ID + `' BEGIN SELECT RAISE(ABORT, 'boom'); END`,
+			}
+		case sqldb.Postgres:
+			ddl = []string{
+				`CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$ LANGUAGE plpgsql`,
+				`CREATE TRIGGER boom_contact BEFORE INSERT ON contacts FOR EACH ROW WHEN (NEW.place = 'boom') EXECUTE FUNCTION boom()`,
+				`CREATE TRIGGER boom_history BEFORE INSERT ON client_status_history FOR EACH ROW WHEN (NEW.client_id = '` + broken.ID + `') EXECUTE FUNCTION boom()`,
+			}
+		}
+		for _, q := range ddl {
+			if _, err := db.WriteDB().ExecContext(t.Context(), q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		boom := f.newContact("hpg")
+		boom.Place = "boom"
+		ops := []*caunoi.SyncOp{
+			{ID: caunoi.NewID(), Kind: caunoi.SyncCreateContact, Contact: f.newContact("hpg")},
+			{ID: caunoi.NewID(), Kind: caunoi.SyncCreateContact, Contact: boom},
+			{ID: caunoi.NewID(), Kind: caunoi.SyncCreateClient, Client: broken},
+			{ID: caunoi.NewID(), Kind: caunoi.SyncCreateContact, Contact: &caunoi.Contact{OrgID: f.O("hpg").ID}}, // refused by a check
+			{ID: caunoi.NewID(), Kind: caunoi.SyncCreateClient, Client: f.newClient("hpg", "Lành lặn")},
+		}
+		before := rowCounts(t, db)
+		rs, err := sync.Sync(pe, ops)
+		if err == nil {
+			t.Fatal("the faults are not reported for the log")
+		}
+		if got := statuses(rs); !slices.Equal(got, []string{"accepted", "retry", "retry", "rejected", "accepted"}) {
+			t.Fatalf("statuses = %v", got)
+		}
+		after := rowCounts(t, db)
+		for table, n := range map[string]int{"contacts": 1, "clients": 1, "client_status_history": 1, "sync_ops": 3, "audit_log": 2} {
+			if got := after[table] - before[table]; got != n {
+				t.Errorf("%s: %d new rows, want %d", table, got, n)
+			}
+		}
+		if _, err := f.Clients.FindClientByID(pe, broken.ID); caunoi.ErrorCode(err) != caunoi.ENOTFOUND {
+			t.Errorf("the client whose history failed is stored: %v", err)
+		}
+		// Once the database takes them, the two are applied as if new.
+		for _, name := range []string{"boom_contact", "boom_history"} {
+			if _, err := db.WriteDB().ExecContext(t.Context(), "DROP TRIGGER "+name+map[sqldb.Dialect]string{sqldb.Postgres: " ON " + map[string]string{"boom_contact": "contacts", "boom_history": "client_status_history"}[name]}[db.Dialect]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rs, err = sync.Sync(pe, copyOps(ops))
+		must(t, err)
+		if got := statuses(rs); !slices.Equal(got, []string{"accepted", "accepted", "accepted", "rejected", "accepted"}) || rs[1].Replayed || !rs[0].Replayed {
+			t.Fatalf("again: %v %+v", got, rs)
+		}
+	})
+}

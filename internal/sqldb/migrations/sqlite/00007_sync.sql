@@ -14,8 +14,6 @@ CREATE TABLE sync_ops (
     error        TEXT,
     received_at  DATETIME NOT NULL
 );
-CREATE INDEX sync_ops_user ON sync_ops (user_id, received_at);
-CREATE INDEX sync_ops_record ON sync_ops (record_id);
 
 -- A worker's own recent clients, for the phone's offline cache.
 CREATE INDEX clients_created_by ON clients (created_by, created_at);
