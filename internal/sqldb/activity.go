@@ -134,14 +134,16 @@ func prepareActivity(ctx context.Context, a *caunoi.Activity, now time.Time) err
 }
 
 // createActivity is CreateActivity inside a transaction, for an activity
-// that prepareActivity passed: one already stored under its id (in scope)
-// is returned as it is, else it is stored with its attendance and audited.
+// that prepareActivity passed: it is stored with its attendance and
+// audited, or, when one is already stored under its id (in scope), that
+// one is returned as it is.
 func (tx *Tx) createActivity(ctx context.Context, a *caunoi.Activity) error {
-	if existing, err := tx.findActivity(ctx, a.ID, caunoi.PermClientRead); err == nil {
-		*a = *existing
-		return nil
-	}
+	id := a.ID
 	if _, err := tx.insertActivity(ctx, a, ""); err != nil {
+		if existing, ferr := tx.findActivity(ctx, id, caunoi.PermClientRead); ferr == nil {
+			*a = *existing
+			return nil
+		}
 		return err
 	}
 	return tx.audit(caunoi.ActionCreate, "activity", a.ID, a.OrgPath, nil, a, "")

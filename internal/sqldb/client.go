@@ -166,13 +166,22 @@ func prepareClient(ctx context.Context, c *caunoi.Client, now time.Time) error {
 }
 
 // createClient is CreateClient inside a transaction, for a client that
-// prepareClient passed: one already stored under its id (in scope) is
-// returned as it is, else it is stored, sealed, and audited.
+// prepareClient passed: it is stored, sealed, and audited, or, when one is
+// already stored under its id (in scope), that one is returned as it is.
 func (tx *Tx) createClient(ctx context.Context, c *caunoi.Client) error {
-	if existing, err := tx.findClient(ctx, c.ID, caunoi.PermClientRead); err == nil {
-		*c = *existing
-		return nil
+	id := c.ID
+	if err := tx.storeNewClient(ctx, c); err != nil {
+		if existing, ferr := tx.findClient(ctx, id, caunoi.PermClientRead); ferr == nil {
+			*c = *existing
+			return nil
+		}
+		return err
 	}
+	return tx.audit(caunoi.ActionCreate, "client", c.ID, c.OrgPath, nil, redacted(c), "")
+}
+
+// storeNewClient checks the organisation of a new client and stores it.
+func (tx *Tx) storeNewClient(ctx context.Context, c *caunoi.Client) error {
 	o, err := tx.findOrg(ctx, c.OrgID, caunoi.PermClientWrite)
 	if err != nil {
 		if caunoi.ErrorCode(err) == caunoi.ENOTFOUND {
@@ -184,10 +193,8 @@ func (tx *Tx) createClient(ctx context.Context, c *caunoi.Client) error {
 		return caunoi.Invalid(caunoi.FieldError{Field: "org_id", Key: "err.org.parent_voided"})
 	}
 	c.OrgPath, c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt = o.Path, 1, tx.actor.UserID, tx.now, tx.now
-	if _, err := tx.insertClient(ctx, c, ""); err != nil {
-		return err
-	}
-	return tx.audit(caunoi.ActionCreate, "client", c.ID, c.OrgPath, nil, redacted(c), "")
+	_, err = tx.insertClient(ctx, c, "")
+	return err
 }
 
 // insertClient stores a new client with its sealed fields and the first
