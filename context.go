@@ -43,21 +43,30 @@ const (
 	PermContactWrite Permission = "contact.write"    // record outreach contacts
 	PermReportRead   Permission = "report.read"      // see aggregate numbers of the subtree
 	PermTokenOwn     Permission = "token.own"        // manage one's own API tokens
+	// Services and referrals.
+	PermProviderRead  Permission = "provider.read"  // see the directory of service providers shared with one's organisations
+	PermProviderWrite Permission = "provider.write" // keep the providers of the subtree
+	PermServiceWrite  Permission = "service.write"  // record services given to clients and referrals
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermOrgRead, PermOrgWrite, PermUserRead, PermUserWrite, PermAuditRead,
-	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn}
+	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn,
+	PermProviderRead, PermProviderWrite, PermServiceWrite}
 
 // RolePermissions is what each role may do. National officers hold no
 // client-level permission: they see aggregates only. Administrators manage
 // the system but do not read clients.
 var RolePermissions = map[Role][]Permission{
-	RoleOutreachWorker:  {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn},
-	RolePeerEducator:    {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn},
-	RoleGroupLeader:     {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn},
-	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn},
-	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn},
+	RoleOutreachWorker: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
+		PermProviderRead, PermServiceWrite},
+	RolePeerEducator: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
+		PermProviderRead, PermServiceWrite},
+	RoleGroupLeader: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn,
+		PermProviderRead, PermProviderWrite, PermServiceWrite},
+	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn,
+		PermProviderRead, PermProviderWrite},
+	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn, PermProviderRead},
 	RoleAdmin:           {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn},
 }
 
