@@ -140,6 +140,11 @@ func prepareActivity(ctx context.Context, a *caunoi.Activity, now time.Time) err
 func (tx *Tx) createActivity(ctx context.Context, a *caunoi.Activity) error {
 	id := a.ID
 	if _, err := tx.insertActivity(ctx, a, ""); err != nil {
+		// Only a refusal (a check, or the id taken) may mean an earlier
+		// create; a fault may have left this one half written.
+		if caunoi.ErrorCode(err) == caunoi.EINTERNAL {
+			return err
+		}
 		if existing, ferr := tx.findActivity(ctx, id, caunoi.PermClientRead); ferr == nil {
 			*a = *existing
 			return nil

@@ -171,6 +171,11 @@ func prepareClient(ctx context.Context, c *caunoi.Client, now time.Time) error {
 func (tx *Tx) createClient(ctx context.Context, c *caunoi.Client) error {
 	id := c.ID
 	if err := tx.storeNewClient(ctx, c); err != nil {
+		// Only a refusal (a check, or the id taken) may mean an earlier
+		// create; a fault may have left this one half written.
+		if caunoi.ErrorCode(err) == caunoi.EINTERNAL {
+			return err
+		}
 		if existing, ferr := tx.findClient(ctx, id, caunoi.PermClientRead); ferr == nil {
 			*c = *existing
 			return nil

@@ -129,6 +129,11 @@ func prepareContact(ctx context.Context, c *caunoi.Contact, now time.Time) error
 func (tx *Tx) createContact(ctx context.Context, c *caunoi.Contact) error {
 	id := c.ID
 	if _, err := tx.insertContact(ctx, c, ""); err != nil {
+		// Only a refusal (a check, or the id taken) may mean an earlier
+		// create; a fault may have left this one half written.
+		if caunoi.ErrorCode(err) == caunoi.EINTERNAL {
+			return err
+		}
 		if existing, ferr := tx.findContact(ctx, id, caunoi.PermClientRead); ferr == nil {
 			*c = *existing
 			return nil
