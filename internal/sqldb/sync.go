@@ -24,11 +24,12 @@ var _ caunoi.SyncService = (*SyncService)(nil)
 // at a time) wait little between two transactions.
 const syncChunk = 200
 
-// Sync applies a batch in transactions of syncChunk operations. Inside a
-// transaction each operation runs under a savepoint: one that fails is
-// rolled back alone and answered with its reason, and its answer (or the
-// record with its answer) is stored under the operation's id before the
-// transaction commits, so a crash loses both or neither.
+// Sync applies a batch in transactions of syncChunk operations (see
+// applyChunk): an operation that fails is undone alone and answered with
+// its reason, and each answer is stored under the operation's id in the
+// transaction that stores its record, so a crash loses both or neither.
+// When a transaction cannot commit, its operations and all after them are
+// answered SyncRetry.
 func (s *SyncService) Sync(ctx context.Context, ops []*caunoi.SyncOp) ([]caunoi.SyncResult, error) {
 	a, err := caunoi.RequireActor(ctx)
 	if err != nil {

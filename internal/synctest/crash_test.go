@@ -48,12 +48,13 @@ func TestCrash(t *testing.T) {
 			if errs := srv.Errors(); len(errs) > 0 {
 				t.Errorf("the server logged errors:\n%v", errs)
 			}
-			t.Logf("crash test (%s): %d SIGKILLs while 2 phones streamed %d batches (%d operations); a kill took the answer of %d batches, "+
-				"%d of them sent again in a later round; after the last kill %d batches (%d operations) were in doubt: %d operations found stored whole, "+
-				"%d not at all, none half; sent again, %d were answered as replays and %d applied now; in the end %d operations acknowledged, "+
-				"each stored exactly once (%d contacts, %d clients, %d activities, one audit entry each)",
-				d, kills, c.batches, c.ops, c.lost, c.resentDuring, c.doubtBatches, c.doubtOps, c.doubtStored, c.doubtOps-c.doubtStored,
-				resent.replayed, resent.applied, c.acked, c.final["contacts"], c.final["clients"], c.final["activities"])
+			t.Logf("crash test (%s): %d SIGKILLs while 2 phones streamed %d batches (%d operations); a kill took the answer of %d batches; "+
+				"%d of them were sent again in a later round, their good operations answered %d times as stored before (a replay) and %d times applied then; "+
+				"after the last kill %d batches (%d good operations) were still in doubt: read from the database, %d stored whole, %d not at all, "+
+				"none half; sent again, %d were answered as replays and %d applied; in the end %d operations acknowledged, each stored exactly once "+
+				"(%d contacts, %d clients, %d activities, one audit entry each, no record without its answer)",
+				d, kills, c.batches, c.ops, c.lost, c.resentDuring, c.lostStored, c.lostApplied, c.doubtBatches, c.doubtOps, c.doubtStored,
+				c.doubtOps-c.doubtStored, resent.replayed, resent.applied, c.acked, c.final["contacts"], c.final["clients"], c.final["activities"])
 		})
 	}
 }
@@ -150,11 +151,12 @@ type crashRun struct {
 	all     []*crashOp
 	inDoubt []*crashBatch // sent, answer lost in a kill
 
-	batches, ops, acked    int
-	lost, resentDuring     int // batches whose answer a kill took; of them, sent again in a later round
-	doubtBatches, doubtOps int // still in doubt after the last kill
-	doubtStored            int // of those operations, found stored
-	final                  map[string]int
+	batches, ops, acked     int
+	lost, resentDuring      int // batches whose answer a kill took; of them, sent again in a later round
+	lostStored, lostApplied int // of the good operations sent again in a later round: found stored before, applied then
+	doubtBatches, doubtOps  int // still in doubt after the last kill
+	doubtStored             int // of those operations, found stored
+	final                   map[string]int
 }
 
 func (c *crashRun) intn(n int) int {
@@ -329,6 +331,15 @@ func (c *crashRun) stream(srv *Server, delay time.Duration) {
 				}
 				if again {
 					c.resentDuring++
+					for i, op := range b.ops {
+						switch {
+						case op.Bad:
+						case answers[i].Replayed:
+							c.lostStored++
+						default:
+							c.lostApplied++
+						}
+					}
 				}
 				c.mu.Unlock()
 				c.record(b, answers)
@@ -382,9 +393,11 @@ func (c *crashRun) resendInDoubt(srv *Server, stored map[string]bool) resendResu
 			if answers[i].Replayed != stored[op.ID] {
 				c.t.Errorf("operation %s: stored before %v, answered replayed=%v", op.ID, stored[op.ID], answers[i].Replayed)
 			}
-			if answers[i].Replayed {
+			switch {
+			case op.Bad:
+			case answers[i].Replayed:
 				res.replayed++
-			} else {
+			default:
 				res.applied++
 			}
 		}
@@ -528,8 +541,11 @@ func (c *crashRun) check(final bool) map[string]bool {
 		for _, b := range c.inDoubt {
 			c.doubtBatches++
 			for _, op := range b.ops {
+				if op.Bad {
+					continue // refused whatever happens
+				}
 				c.doubtOps++
-				if stored[op.ID] && !op.Bad {
+				if stored[op.ID] {
 					c.doubtStored++
 				}
 			}
