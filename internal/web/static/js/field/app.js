@@ -420,4 +420,10 @@ async function keepForOffline() {
   }
 }
 
-start();
+start().catch(() => {
+  // No IndexedDB (a private window, a full disk): nothing can be kept on
+  // the phone, so say so rather than lose what is typed.
+  root.dataset.broken = '1';
+  $('#sync-msg').textContent = msg('no-storage');
+  for (const b of $$('form.panel button.primary')) b.disabled = true;
+});
