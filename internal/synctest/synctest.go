@@ -13,7 +13,6 @@ package synctest
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -194,9 +193,4 @@ func EnvInt(tb testing.TB, name string, def int) int {
 		tb.Fatalf("%s=%q: want a whole number", name, v)
 	}
 	return n
-}
-
-// waitCtx is a context for one request of a test client.
-func waitCtx(d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), d)
 }
