@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"caunoi"
 )
@@ -42,6 +43,9 @@ func (tx *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 // for sql.Tx's): prepared once per transaction when it caches statements.
 // One that fails, or changes rows, is counted in writes.
 func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	st, err := tx.prepared(ctx, q)
 	if err != nil {
 		tx.writes++
@@ -61,6 +65,18 @@ func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Resul
 		tx.writes++
 	}
 	return res, nil
+}
+
+// checkText refuses text holding a NUL character, which PostgreSQL cannot
+// store in a text column: on both databases it is the user's input to
+// correct, not a fault of the system.
+func checkText(args []any) error {
+	for _, a := range args {
+		if s, ok := a.(string); ok && strings.IndexByte(s, 0) >= 0 {
+			return caunoi.Errorf(caunoi.EINVALID, "err.text.nul", nil)
+		}
+	}
+	return nil
 }
 
 // Exec is ExecContext without a context.
