@@ -46,16 +46,22 @@ func (p *Plan) Add(q *Query, keys []string, vals []float64) {
 	}
 }
 
-// addFine adds a row of a fine query (an organisation's path and client
-// attributes) into every grouping its bases serve: a row counts under the
-// organisation, its province, each of its models, the client's sex, age
-// band, each of its populations and residence.
+// addFine adds a row of a fine query — its branch, an organisation's path
+// and the values of the branch's client dimensions — into every grouping
+// the branch serves: a row counts under the organisation, its province,
+// each of its models, and the client dimensions' values (each of a
+// client's populations).
 func (p *Plan) addFine(q *Query, keys []string, vals []float64) {
-	row := map[string]string{}
-	for i, d := range q.Dims {
-		row[d] = keys[i]
+	bi, _ := strconv.Atoi(keys[0])
+	if bi < 0 || bi >= len(q.Branches) {
+		return
 	}
-	orgID := p.orgOfPath[row[caunoi.DimOrg]]
+	branch := q.Branches[bi]
+	row := map[string]string{}
+	for i, d := range branch {
+		row[d] = keys[2+i]
+	}
+	orgID := p.orgOfPath[keys[1]]
 	values := func(d string) []string {
 		switch d {
 		case caunoi.DimOrg:
@@ -64,9 +70,6 @@ func (p *Plan) addFine(q *Query, keys []string, vals []float64) {
 			return []string{normalKey(d, p.req.Keys.Province[orgID])}
 		case caunoi.DimModel:
 			return p.req.Keys.Models[orgID]
-		case caunoi.DimAgeBand:
-			by, _ := strconv.Atoi(row[d])
-			return []string{caunoi.AgeBand(by, p.req.Period.End.Year())}
 		case caunoi.DimPopulation:
 			return strings.FieldsFunc(row[d], func(r rune) bool { return r == ',' })
 		}
@@ -77,6 +80,9 @@ func (p *Plan) addFine(q *Query, keys []string, vals []float64) {
 			continue
 		}
 		for _, g := range q.Serves[code] {
+			if !slices.Equal(clientDimsOf(g), branch) {
+				continue
+			}
 			cells := [][]string{{}}
 			for _, d := range g {
 				var next [][]string

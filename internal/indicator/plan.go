@@ -47,6 +47,10 @@ type Query struct {
 	// up into every grouping of Serves.
 	Fine   bool
 	Serves map[string][][]string
+	// Branches are the client dimensions of each part of a fine query's
+	// answer: a row's first column names its branch, the second its
+	// organisation's path, then up to four dimension values.
+	Branches [][]string
 }
 
 // Plan evaluates a request: run its Queries, feed each result row to Add,
@@ -144,59 +148,100 @@ func NewPlan(req Request) (*Plan, error) {
 	return p, nil
 }
 
-// fineColumns are the rollup columns a fine query groups by for each
-// client dimension.
-var fineColumns = map[string]string{caunoi.DimSex: "r.sex", caunoi.DimAgeBand: "r.birth_year", caunoi.DimPopulation: "r.populations", caunoi.DimResidence: "r.residence"}
+// clientDims are the dimensions a rollup row carries of its client.
+var clientDims = []string{caunoi.DimSex, caunoi.DimAgeBand, caunoi.DimPopulation, caunoi.DimResidence}
+
+// fineWidth is the number of dimension columns of a fine query's rows.
+const fineWidth = 4
+
+// clientDimsOf returns a grouping's client dimensions, in clientDims
+// order.
+func clientDimsOf(g []string) []string {
+	var out []string
+	for _, d := range clientDims {
+		if slices.Contains(g, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
 
 // buildFine writes the one query that reads a rollup for every grouping
-// its bases serve: by organisation and by the client attributes some
-// grouping needs.
+// its bases serve. On the rollup of events and clients it reads the scope
+// once in the rollup's key order, collapsing each client's rows into one
+// (events summed, "counted or not" for each distinct-client indicator),
+// then adds those up by organisation and by each set of client
+// attributes some grouping needs: a few thousand rows for the nation,
+// which Add spreads into every grouping. The measure rollup is read by
+// organisation.
 func (p *Plan) buildFine(src *Source, path int, codes []string, serves map[string][][]string) *Query {
-	dims := []string{caunoi.DimOrg}
-	cols := []string{"r.org_path"}
-	for _, d := range []string{caunoi.DimSex, caunoi.DimAgeBand, caunoi.DimPopulation, caunoi.DimResidence} {
-		need := false
-		for _, gs := range serves {
-			for _, g := range gs {
-				need = need || slices.Contains(g, d)
+	var b sqlBuilder
+	root := p.req.Root.Path
+	oneYear := p.req.Period.Start.Year() == p.req.Period.End.Year()
+	if path == 2 {
+		var vals []string
+		for _, code := range codes {
+			vals = append(vals, p.valueExpr(src, path, p.req.Set[code], "r.populations"))
+		}
+		b.add("SELECT '0', r.org_path, '', '', '', '', ", strings.Join(vals, ", "))
+		b.add(" FROM monitoring_measures r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)))
+		b.add(" AND (", monthRanges(p.req.Period), ") GROUP BY r.org_path")
+		return &Query{SQL: b.sb.String(), Args: b.args, Dims: make([]string, 2+fineWidth), Bases: codes, Source: src.Name, Rollup: true, Fine: true,
+			Serves: serves, Branches: [][]string{nil}}
+	}
+	var branches [][]string
+	for _, gs := range serves {
+		for _, g := range gs {
+			cd := clientDimsOf(g)
+			if !slices.ContainsFunc(branches, func(x []string) bool { return slices.Equal(x, cd) }) {
+				branches = append(branches, cd)
 			}
 		}
-		if need && path == 1 {
-			dims, cols = append(dims, d), append(cols, fineColumns[d])
-		}
 	}
-	var b sqlBuilder
-	var vals []string
-	for _, code := range codes {
-		vals = append(vals, p.valueExpr(src, path, p.req.Set[code], "r.populations"))
-	}
-	root := p.req.Root.Path
-	b.add("SELECT ", strings.Join(cols, ", "), ", ", strings.Join(vals, ", "))
-	group := cols
-	oneYear := p.req.Period.Start.Year() == p.req.Period.End.Year()
-	if oneYear {
-		// Grouped in the order the rollup is stored (source, org_path,
-		// year, sex, birth_year, populations, residence…), the rows of a
-		// year stream through without being sorted. Over several years a
-		// client's rows of two years must meet in one group.
-		group = append([]string{"r.org_path", "r.year"}, cols[1:]...)
-	}
-	if path == 1 {
-		b.add(" FROM monitoring_rollup r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)))
-		if oneYear {
-			// A range, not "=": SQLite drops a column fixed by "=" from the
-			// grouping and then no longer sees it follows the key.
-			y := strconv.Itoa(p.req.Period.Start.Year())
-			b.add(" AND r.year >= ", y, " AND r.year <= ", y)
+	slices.SortFunc(branches, func(a, b []string) int { return strings.Compare(strings.Join(a, ","), strings.Join(b, ",")) })
+	e, m := rollupSums(p.req.Period)
+	var inner, sums []string
+	for i, code := range codes {
+		ind := p.req.Set[code]
+		conds := p.filters(src, 1, ind, "r.populations")
+		v := "v" + strconv.Itoa(i)
+		if ind.Count == caunoi.CountClients {
+			conds = append(conds, "r.client_id <> ''", "("+m+") <> 0")
+			inner = append(inner, "MAX(CASE WHEN "+strings.Join(conds, " AND ")+" THEN 1 ELSE 0 END) AS "+v)
 		} else {
-			b.add(" AND r.year IN (", yearList(p.req.Period), ")")
+			inner = append(inner, "SUM(CASE WHEN "+and(conds)+" THEN "+e+" ELSE 0 END) AS "+v)
 		}
-	} else {
-		b.add(" FROM monitoring_measures r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)))
-		b.add(" AND (", monthRanges(p.req.Period), ")")
+		sums = append(sums, "SUM(c."+v+")")
 	}
-	b.add(" GROUP BY ", strings.Join(group, ", "))
-	return &Query{SQL: b.sb.String(), Args: b.args, Dims: dims, Bases: codes, Source: src.Name, Rollup: true, Fine: true, Serves: serves}
+	group := "r.org_path, r.year, r.sex, r.birth_year, r.populations, r.residence, r.client_id"
+	years := " AND r.year >= " + strconv.Itoa(p.req.Period.Start.Year()) + " AND r.year <= " + strconv.Itoa(p.req.Period.End.Year())
+	if !oneYear {
+		// A client's rows of two years meet in one group.
+		group = "r.org_path, r.sex, r.birth_year, r.populations, r.residence, r.client_id"
+	}
+	// The years as a range, not "=": SQLite drops a column fixed by "="
+	// from the grouping and then no longer sees that it follows the key.
+	b.add("WITH c AS MATERIALIZED (SELECT r.org_path AS o, r.sex AS sx, r.birth_year AS by, r.populations AS po, r.residence AS re, ", strings.Join(inner, ", "),
+		" FROM monitoring_rollup r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)), years,
+		" GROUP BY ", group, ") ")
+	year := p.req.Period.End.Year()
+	cols := map[string]string{caunoi.DimSex: "c.sx", caunoi.DimAgeBand: ageCase("c.by", year), caunoi.DimPopulation: "c.po", caunoi.DimResidence: "c.re"}
+	for i, br := range branches {
+		if i > 0 {
+			b.add(" UNION ALL ")
+		}
+		sel := []string{"'" + strconv.Itoa(i) + "'", "c.o"}
+		grp := []string{"c.o"}
+		for _, d := range br {
+			sel, grp = append(sel, cols[d]), append(grp, cols[d])
+		}
+		for len(sel) < 2+fineWidth {
+			sel = append(sel, "''")
+		}
+		b.add("SELECT ", strings.Join(sel, ", "), ", ", strings.Join(sums, ", "), " FROM c GROUP BY ", strings.Join(grp, ", "))
+	}
+	return &Query{SQL: b.sb.String(), Args: b.args, Dims: make([]string, 2+fineWidth), Bases: codes, Source: src.Name, Rollup: true, Fine: true,
+		Serves: serves, Branches: branches}
 }
 
 // checkGrouping refuses unknown or repeated dimensions and too many.
@@ -364,6 +409,36 @@ func orIf(cond bool, a, b string) string {
 
 // valueExpr is the aggregate of one base indicator.
 func (p *Plan) valueExpr(src *Source, path int, ind *caunoi.Indicator, popsExpr string) string {
+	conds := p.filters(src, path, ind, popsExpr)
+	named := orIf(path > 0, "r.client_id <> ''", "c.id IS NOT NULL")
+	switch path {
+	case 1:
+		e, m := rollupSums(p.req.Period)
+		if ind.Count == caunoi.CountClients {
+			conds = append(conds, named, "("+m+") <> 0")
+			return "COUNT(DISTINCT CASE WHEN " + strings.Join(conds, " AND ") + " THEN r.client_id END)"
+		}
+		return "SUM(CASE WHEN " + and(conds) + " THEN " + e + " ELSE 0 END)"
+	case 2:
+		conds = append(conds, "r.measure = '"+ind.Measure+"'")
+		return "SUM(CASE WHEN " + strings.Join(conds, " AND ") + " THEN r.value ELSE 0 END)"
+	}
+	switch ind.Count {
+	case caunoi.CountClients:
+		conds = append(conds, "c.id IS NOT NULL")
+		return "COUNT(DISTINCT CASE WHEN " + strings.Join(conds, " AND ") + " THEN c.id END)"
+	case caunoi.CountPlaces:
+		return "COUNT(DISTINCT CASE WHEN " + and(conds) + " THEN " + src.Place + " END)"
+	case caunoi.CountQuantity:
+		return "SUM(CASE WHEN " + and(conds) + " THEN " + src.measure(ind.Measure).SQL(p.req.Dialect) + " ELSE 0 END)"
+	default:
+		return "SUM(CASE WHEN " + and(conds) + " THEN 1 ELSE 0 END)"
+	}
+}
+
+// filters are the conditions of an indicator's records: kinds, details,
+// outcomes, populations, named or not.
+func (p *Plan) filters(src *Source, path int, ind *caunoi.Indicator, popsExpr string) []string {
 	var conds []string
 	kindCol, detailCol, outcomeCol := src.Kind, src.Detail, src.Outcome
 	if path > 0 {
@@ -392,29 +467,7 @@ func (p *Plan) valueExpr(src *Source, path int, ind *caunoi.Indicator, popsExpr 
 	case caunoi.NamedAnonymous:
 		conds = append(conds, orIf(path > 0, "r.client_id = ''", "c.id IS NULL"))
 	}
-	switch path {
-	case 1:
-		e, m := rollupSums(p.req.Period)
-		if ind.Count == caunoi.CountClients {
-			conds = append(conds, named, "("+m+") <> 0")
-			return "COUNT(DISTINCT CASE WHEN " + strings.Join(conds, " AND ") + " THEN r.client_id END)"
-		}
-		return "SUM(CASE WHEN " + and(conds) + " THEN " + e + " ELSE 0 END)"
-	case 2:
-		conds = append(conds, "r.measure = '"+ind.Measure+"'")
-		return "SUM(CASE WHEN " + strings.Join(conds, " AND ") + " THEN r.value ELSE 0 END)"
-	}
-	switch ind.Count {
-	case caunoi.CountClients:
-		conds = append(conds, "c.id IS NOT NULL")
-		return "COUNT(DISTINCT CASE WHEN " + strings.Join(conds, " AND ") + " THEN c.id END)"
-	case caunoi.CountPlaces:
-		return "COUNT(DISTINCT CASE WHEN " + and(conds) + " THEN " + src.Place + " END)"
-	case caunoi.CountQuantity:
-		return "SUM(CASE WHEN " + and(conds) + " THEN " + src.measure(ind.Measure).SQL(p.req.Dialect) + " ELSE 0 END)"
-	default:
-		return "SUM(CASE WHEN " + and(conds) + " THEN 1 ELSE 0 END)"
-	}
+	return conds
 }
 
 func and(conds []string) string {

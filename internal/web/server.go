@@ -136,7 +136,7 @@ func New(cfg Config) (*Server, error) {
 	s.DHIS2 = sqldb.NewDHIS2Service(db)
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
-		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
+		Places: s.Places, Activities: s.Acts, Syncer: sqldb.NewSyncService(db), UIC: s.UIC, Cat: cat, Log: log,
 		Indicators: s.Indicators, Targets: s.Targets, Reports: s.Reports, Map: sqldb.NewIndicatorService(db), DHIS2: s.DHIS2,
 		Providers: s.Providers, Services: s.Services, Referrals: s.Referrals,
 	}
