@@ -132,7 +132,12 @@ func NewPlan(req Request) (*Plan, error) {
 		var q *Query
 		var err error
 		if b.grouping == fine {
-			q = p.buildFine(SourceByName(b.source), b.rollup, buckets[b], serves[b])
+			// A large scope is read in chunks of its children, side by
+			// side: organisations are added up anyway.
+			for _, r := range p.chunks(b.rollup) {
+				p.queries = append(p.queries, p.buildFine(SourceByName(b.source), b.rollup, buckets[b], serves[b], r[0], r[1]))
+			}
+			continue
 		} else {
 			var g []string
 			if b.grouping != "" {
@@ -146,6 +151,42 @@ func NewPlan(req Request) (*Plan, error) {
 		p.queries = append(p.queries, q)
 	}
 	return p, nil
+}
+
+// MaxChunks bounds the pieces a large scope's rollup is read in.
+const MaxChunks = 4
+
+// chunks splits the root's subtree into ranges of paths for fine reads:
+// the whole subtree, or, for a root with many children (the nation), up
+// to MaxChunks runs of its children of about equal size (the root's own
+// rows go with the first).
+func (p *Plan) chunks(path int) [][2]string {
+	root := p.req.Root.Path
+	whole := [][2]string{{root, PathEnd(root)}}
+	if path != 1 {
+		return whole
+	}
+	var children []*caunoi.Organisation
+	for _, o := range p.req.Orgs {
+		if o.ParentID == p.req.Root.ID {
+			children = append(children, o)
+		}
+	}
+	if len(children) < 2*MaxChunks {
+		return whole
+	}
+	slices.SortFunc(children, func(a, b *caunoi.Organisation) int { return strings.Compare(a.Path, b.Path) })
+	var out [][2]string
+	per := (len(children) + MaxChunks - 1) / MaxChunks
+	for i := 0; i < len(children); i += per {
+		last := children[min(i+per, len(children))-1]
+		lo := children[i].Path
+		if i == 0 {
+			lo = root
+		}
+		out = append(out, [2]string{lo, PathEnd(last.Path)})
+	}
+	return out
 }
 
 // clientDims are the dimensions a rollup row carries of its client.
@@ -174,9 +215,8 @@ func clientDimsOf(g []string) []string {
 // attributes some grouping needs: a few thousand rows for the nation,
 // which Add spreads into every grouping. The measure rollup is read by
 // organisation.
-func (p *Plan) buildFine(src *Source, path int, codes []string, serves map[string][][]string) *Query {
+func (p *Plan) buildFine(src *Source, path int, codes []string, serves map[string][][]string, lo, hi string) *Query {
 	var b sqlBuilder
-	root := p.req.Root.Path
 	oneYear := p.req.Period.Start.Year() == p.req.Period.End.Year()
 	if path == 2 {
 		var vals []string
@@ -184,7 +224,7 @@ func (p *Plan) buildFine(src *Source, path int, codes []string, serves map[strin
 			vals = append(vals, p.valueExpr(src, path, p.req.Set[code], "r.populations"))
 		}
 		b.add("SELECT '0', r.org_path, '', '', '', '', ", strings.Join(vals, ", "))
-		b.add(" FROM monitoring_measures r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)))
+		b.add(" FROM monitoring_measures r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(lo), " AND r.org_path < ", b.arg(hi))
 		b.add(" AND (", monthRanges(p.req.Period), ") GROUP BY r.org_path")
 		return &Query{SQL: b.sb.String(), Args: b.args, Dims: make([]string, 2+fineWidth), Bases: codes, Source: src.Name, Rollup: true, Fine: true,
 			Serves: serves, Branches: [][]string{nil}}
@@ -222,7 +262,7 @@ func (p *Plan) buildFine(src *Source, path int, codes []string, serves map[strin
 	// The years as a range, not "=": SQLite drops a column fixed by "="
 	// from the grouping and then no longer sees that it follows the key.
 	b.add("WITH c AS MATERIALIZED (SELECT r.org_path AS o, r.sex AS sx, r.birth_year AS by, r.populations AS po, r.residence AS re, ", strings.Join(inner, ", "),
-		" FROM monitoring_rollup r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(root), " AND r.org_path < ", b.arg(PathEnd(root)), years,
+		" FROM monitoring_rollup r WHERE r.source = ", b.arg(src.Name), " AND r.org_path >= ", b.arg(lo), " AND r.org_path < ", b.arg(hi), years,
 		" GROUP BY ", group, ") ")
 	year := p.req.Period.End.Year()
 	cols := map[string]string{caunoi.DimSex: "c.sx", caunoi.DimAgeBand: ageCase("c.by", year), caunoi.DimPopulation: "c.po", caunoi.DimResidence: "c.re"}
