@@ -53,7 +53,9 @@ CREATE TABLE dhis2_mappings (
     PRIMARY KEY (kind, key)
 );
 
--- Rollups of the large sources (see internal/indicator/rollup.go).
+-- Rollups of the large sources (see internal/indicator/rollup.go). Their
+-- keys are codes and ids: byte order ("C") groups them without the cost of
+-- a language's collation.
 CREATE TABLE monitoring_rollup (
     source       TEXT NOT NULL,
     org_id       TEXT NOT NULL,
@@ -61,14 +63,14 @@ CREATE TABLE monitoring_rollup (
     province     TEXT NOT NULL DEFAULT '',
     models       TEXT NOT NULL DEFAULT '',
     year         INTEGER NOT NULL,
-    kind         TEXT NOT NULL DEFAULT '',
-    detail       TEXT NOT NULL DEFAULT '',
-    outcome      TEXT NOT NULL DEFAULT '',
-    client_id    TEXT NOT NULL DEFAULT '',
-    sex          TEXT NOT NULL DEFAULT '',
+    kind         TEXT COLLATE "C" NOT NULL DEFAULT '',
+    detail       TEXT COLLATE "C" NOT NULL DEFAULT '',
+    outcome      TEXT COLLATE "C" NOT NULL DEFAULT '',
+    client_id    TEXT COLLATE "C" NOT NULL DEFAULT '',
+    sex          TEXT COLLATE "C" NOT NULL DEFAULT '',
     birth_year   INTEGER NOT NULL DEFAULT 0,
-    populations  TEXT NOT NULL DEFAULT '',
-    residence    TEXT NOT NULL DEFAULT '',
+    populations  TEXT COLLATE "C" NOT NULL DEFAULT '',
+    residence    TEXT COLLATE "C" NOT NULL DEFAULT '',
     months       BIGINT NOT NULL DEFAULT 0,
     e1 INTEGER NOT NULL DEFAULT 0, e2 INTEGER NOT NULL DEFAULT 0, e3 INTEGER NOT NULL DEFAULT 0, e4 INTEGER NOT NULL DEFAULT 0,
     e5 INTEGER NOT NULL DEFAULT 0, e6 INTEGER NOT NULL DEFAULT 0, e7 INTEGER NOT NULL DEFAULT 0, e8 INTEGER NOT NULL DEFAULT 0,
