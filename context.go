@@ -43,22 +43,46 @@ const (
 	PermContactWrite Permission = "contact.write"    // record outreach contacts
 	PermReportRead   Permission = "report.read"      // see aggregate numbers of the subtree
 	PermTokenOwn     Permission = "token.own"        // manage one's own API tokens
+
+	// Money (fund.go, loan.go, budget.go; README "Money").
+	PermFundRead     Permission = "fund.read"     // see funds, their ledgers and portfolio figures
+	PermFundWrite    Permission = "fund.write"    // open funds, record capital and transfers
+	PermLoanWrite    Permission = "loan.write"    // record loan applications and repayments
+	PermLoanAppraise Permission = "loan.appraise" // record the club's appraisal of an application
+	PermLoanApprove  Permission = "loan.approve"  // approve, reject and write off loans
+	PermLoanDisburse Permission = "loan.disburse" // pay out approved loans from a fund
+	PermBudgetRead   Permission = "budget.read"   // see norms, plans and expenditures
+	PermBudgetWrite  Permission = "budget.write"  // make plans and record expenditures
+	PermNormWrite    Permission = "norm.write"    // set unit-cost norms
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermOrgRead, PermOrgWrite, PermUserRead, PermUserWrite, PermAuditRead,
-	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn}
+	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn,
+	PermFundRead, PermFundWrite, PermLoanWrite, PermLoanAppraise, PermLoanApprove, PermLoanDisburse, PermBudgetRead, PermBudgetWrite, PermNormWrite}
 
 // RolePermissions is what each role may do. National officers hold no
 // client-level permission: they see aggregates only. Administrators manage
 // the system but do not read clients.
+//
+// Money keeps duties apart: field workers record applications and
+// repayments; the group leader appraises for the club and pays out; the
+// province officer approves (never a loan she recorded or appraised:
+// storage refuses it), writes off, opens funds and keeps the budget; the
+// national officer sets the unit-cost norms and sees every fund and budget
+// in aggregate.
 var RolePermissions = map[Role][]Permission{
-	RoleOutreachWorker:  {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn},
-	RolePeerEducator:    {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn},
-	RoleGroupLeader:     {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn},
-	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn},
-	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn},
-	RoleAdmin:           {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn},
+	RoleOutreachWorker: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
+		PermFundRead, PermLoanWrite},
+	RolePeerEducator: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
+		PermFundRead, PermLoanWrite},
+	RoleGroupLeader: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn,
+		PermFundRead, PermLoanWrite, PermLoanAppraise, PermLoanDisburse, PermBudgetRead},
+	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn,
+		PermFundRead, PermFundWrite, PermLoanApprove, PermBudgetRead, PermBudgetWrite},
+	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn,
+		PermFundRead, PermBudgetRead, PermNormWrite},
+	RoleAdmin: {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn},
 }
 
 // Has reports whether the role holds the permission.
