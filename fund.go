@@ -150,6 +150,8 @@ type LedgerEntry struct {
 	// Borrower is the nickname of the loan's client, given only to those
 	// who may read the client's records.
 	Borrower string `json:"borrower,omitempty"`
+	// CashAfter is the cash in hand after the entry, in a statement.
+	CashAfter int64 `json:"cash_after,omitempty"`
 }
 
 // CashEffect is what the entry does to the cash in hand.

@@ -412,3 +412,13 @@ type LoanService interface {
 	// may read, oldest arrears first.
 	Arrears(ctx context.Context, fundID string, on time.Time) ([]ArrearsLine, error)
 }
+
+// Audit actions of the steps of a loan.
+const (
+	ActionAppraise = "appraise"
+	ActionApprove  = "approve"
+	ActionReject   = "reject"
+	ActionDisburse = "disburse"
+	ActionRepay    = "repay"
+	ActionWriteOff = "write_off"
+)
