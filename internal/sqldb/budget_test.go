@@ -127,8 +127,8 @@ func TestBudgetsAgainstNorms(t *testing.T) {
 			t.Helper()
 			must(t, k.Contacts.CreateContact(peer, &caunoi.Contact{OrgID: k.O("hpg").ID, ClientID: c.ID, At: at, Channel: "in_person"}))
 		}
-		contact(c1, time.Date(2025, 1, 1, 0, 30, 0, 0, caunoi.Zone))   // the first half hour of 2025 in Vietnam
-		contact(c1, time.Date(2025, 5, 5, 10, 0, 0, 0, caunoi.Zone))   // the same person again
+		contact(c1, time.Date(2025, 1, 1, 0, 30, 0, 0, caunoi.Zone))    // the first half hour of 2025 in Vietnam
+		contact(c1, time.Date(2025, 5, 5, 10, 0, 0, 0, caunoi.Zone))    // the same person again
 		contact(c4, time.Date(2024, 12, 31, 23, 30, 0, 0, caunoi.Zone)) // still 2024 in Vietnam
 		must(t, k.Contacts.CreateContact(peer, k.newContact("hpg")))    // anonymous: nobody to count
 		must(t, k.Activities.CreateActivity(peer, &caunoi.Activity{OrgID: k.O("hpg").ID, Kind: "group_meeting", HeldOn: mday("2025-06-01"),
