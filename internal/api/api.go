@@ -34,6 +34,9 @@ type API struct {
 	Contacts   caunoi.ContactService
 	Places     caunoi.PlaceService
 	Activities caunoi.ActivityService
+	Funds      caunoi.FundService
+	Loans      caunoi.LoanService
+	Budgets    caunoi.BudgetService
 	UIC        caunoi.UICFormula
 	Cat        *i18n.Catalogue
 	Log        *slog.Logger

@@ -264,3 +264,16 @@ func PortfolioAtRisk(positions []caunoi.LoanPosition, days int) (atRisk, outstan
 	}
 	return atRisk, outstanding, RatioBP(atRisk, outstanding)
 }
+
+// Covered returns, for each installment of a schedule, how much of it the
+// first paid đồng repaid have settled: payments settle installments in
+// order.
+func Covered(s []caunoi.Installment, paid int64) []int64 {
+	out := make([]int64, len(s))
+	for i, in := range s {
+		c := min(max(paid, 0), in.Total())
+		out[i] = c
+		paid -= c
+	}
+	return out
+}

@@ -361,3 +361,21 @@ func TestPAR30OnGivenDays(t *testing.T) {
 		t.Error("RatioBP")
 	}
 }
+
+func TestCovered(t *testing.T) {
+	s := flat12(t)[:3] // 1.120.000 each
+	for _, c := range []struct {
+		paid int64
+		want []int64
+	}{
+		{0, []int64{0, 0, 0}},
+		{500_000, []int64{500_000, 0, 0}},
+		{1_120_000, []int64{1_120_000, 0, 0}},
+		{2_500_000, []int64{1_120_000, 1_120_000, 260_000}},
+		{3_360_000, []int64{1_120_000, 1_120_000, 1_120_000}},
+	} {
+		if got := money.Covered(s, c.paid); !slices.Equal(got, c.want) {
+			t.Errorf("Covered(%d) = %v, want %v", c.paid, got, c.want)
+		}
+	}
+}

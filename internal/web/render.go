@@ -46,6 +46,8 @@ var menu = []struct {
 	{"/contacts", "nav.contacts", caunoi.PermClientRead},
 	{"/activities", "nav.activities", caunoi.PermClientRead},
 	{"/places", "nav.places", caunoi.PermClientRead},
+	{"/funds", "nav.funds", caunoi.PermFundRead},
+	{"/budgets", "nav.budgets", caunoi.PermBudgetRead},
 	{"/orgs", "nav.orgs", caunoi.PermOrgRead},
 	{"/users", "nav.users", caunoi.PermUserRead},
 	{"/admin-units", "nav.admin_units", caunoi.PermUnitRead},

@@ -35,6 +35,9 @@ type Server struct {
 	Places   caunoi.PlaceService
 	Acts     caunoi.ActivityService
 	Imports  caunoi.ImportService
+	Funds    caunoi.FundService
+	Loans    caunoi.LoanService
+	Budgets  caunoi.BudgetService
 	// UIC is the formula of unique identifier codes (CAUNOI_UIC_FORMULA).
 	UIC      caunoi.UICFormula
 	Cat      *i18n.Catalogue
@@ -100,6 +103,9 @@ func New(cfg Config) (*Server, error) {
 		Places:   sqldb.NewPlaceService(db),
 		Acts:     sqldb.NewActivityService(db),
 		Imports:  sqldb.NewImportService(db),
+		Funds:    sqldb.NewFundService(db),
+		Loans:    sqldb.NewLoanService(db),
+		Budgets:  sqldb.NewBudgetService(db),
 		UIC:      cfg.UIC,
 		Cat:      cat,
 		Sessions: sm,
@@ -111,6 +117,7 @@ func New(cfg Config) (*Server, error) {
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
 		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
+		Funds: s.Funds, Loans: s.Loans, Budgets: s.Budgets,
 	}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
