@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -294,37 +293,39 @@ func (tx *Tx) appendEntry(ctx context.Context, e *caunoi.LedgerEntry, orgPath st
 	return nil
 }
 
-// lastEntryDay returns the day of the fund's latest entry, or the zero time.
-func (tx *Tx) lastEntryDay(ctx context.Context, fundID string) (time.Time, error) {
-	var d time.Time
-	err := tx.QueryRowContext(ctx, "SELECT entry_on FROM fund_entries WHERE fund_id = $1 ORDER BY entry_on DESC LIMIT 1", fundID).Scan(&d)
-	if err == sql.ErrNoRows {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, fmt.Errorf("last entry: %w", err)
-	}
-	return d.UTC(), nil
-}
+// cashCase is the SQL of an entry's effect on the cash in hand.
+const cashCase = `CASE WHEN kind IN ('capital_in', 'transfer_in', 'repayment_principal', 'repayment_interest') THEN amount
+	WHEN kind IN ('disbursement', 'transfer_out') THEN -amount ELSE 0 END`
 
-// checkOutflow checks money going out of a fund on a day: no more than the
-// cash in hand, and not before the fund's latest entry, so that the cash
-// in hand is never below zero on any day of its book. The fund must be
-// locked.
-func (tx *Tx) checkOutflow(ctx context.Context, fundID string, on time.Time, amount int64, amountField, dayField string) error {
-	last, err := tx.lastEntryDay(ctx, fundID)
+// checkOutflow checks money going out of a fund on a day: the fund's book
+// must never show less than nothing in hand, neither at the end of that
+// day nor after any entry dated later (a disbursement entered a day late
+// must not overdraw what was paid out since). The fund must be locked.
+func (tx *Tx) checkOutflow(ctx context.Context, fundID string, on time.Time, amount int64, amountField string) error {
+	var cash int64
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(SUM("+cashCase+"), 0) FROM fund_entries WHERE fund_id = $1 AND entry_on <= $2",
+		fundID, on).Scan(&cash); err != nil {
+		return fmt.Errorf("cash on the day: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+cashCase+" FROM fund_entries WHERE fund_id = $1 AND entry_on > $2 ORDER BY entry_on, seq", fundID, on)
 	if err != nil {
-		return err
+		return fmt.Errorf("cash after the day: %w", err)
 	}
-	if on.Before(last) {
-		return caunoi.Invalid(caunoi.FieldError{Field: dayField, Key: "err.fund.before_last_entry", Args: map[string]any{"Day": last.Format("02/01/2006")}})
+	defer rows.Close()
+	least := cash
+	for rows.Next() {
+		var effect int64
+		if err := rows.Scan(&effect); err != nil {
+			return fmt.Errorf("cash after the day: %w", err)
+		}
+		cash += effect
+		least = min(least, cash)
 	}
-	b, err := tx.fundBalance(ctx, fundID)
-	if err != nil {
-		return err
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("cash after the day: %w", err)
 	}
-	if amount > b.Cash {
-		return caunoi.Invalid(caunoi.FieldError{Field: amountField, Key: "err.fund.insufficient", Args: map[string]any{"Cash": b.Cash}})
+	if amount > least {
+		return caunoi.Invalid(caunoi.FieldError{Field: amountField, Key: "err.fund.insufficient", Args: map[string]any{"Cash": max(least, 0)}})
 	}
 	return nil
 }
@@ -400,7 +401,7 @@ func (s *FundService) RecordEntry(ctx context.Context, in *caunoi.FundEntry) (*c
 		if err := tx.lockFunds(ctx, f.ID, to.ID); err != nil {
 			return err
 		}
-		if err := tx.checkOutflow(ctx, f.ID, on, in.Amount, "amount", "on"); err != nil {
+		if err := tx.checkOutflow(ctx, f.ID, on, in.Amount, "amount"); err != nil {
 			return err
 		}
 		e.CounterpartFundID = to.ID
@@ -471,8 +472,7 @@ func (s *FundService) Statement(ctx context.Context, fundID string, from, to *ti
 		}
 		st.Fund = f
 		if from != nil {
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN kind IN ('capital_in', 'transfer_in', 'repayment_principal', 'repayment_interest') THEN amount
-				WHEN kind IN ('disbursement', 'transfer_out') THEN -amount ELSE 0 END), 0) FROM fund_entries WHERE fund_id = $1 AND entry_on < $2`,
+			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(SUM("+cashCase+"), 0) FROM fund_entries WHERE fund_id = $1 AND entry_on < $2",
 				f.ID, dayOf(*from)).Scan(&st.Opening); err != nil {
 				return fmt.Errorf("statement opening: %w", err)
 			}

@@ -274,7 +274,7 @@ func (s *LoanService) Disburse(ctx context.Context, id string, in caunoi.Disburs
 		if err != nil {
 			return err
 		}
-		if err := tx.checkOutflow(ctx, l.FundID, on, l.Amount, "amount", "on"); err != nil {
+		if err := tx.checkOutflow(ctx, l.FundID, on, l.Amount, "amount"); err != nil {
 			return err
 		}
 		fundPath, err := tx.fundPath(ctx, l.FundID)

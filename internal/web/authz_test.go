@@ -33,6 +33,7 @@ type actorFixture struct {
 // covers: its ids are out of scope for every role, even national ones.
 type outside struct {
 	org, user, client, contact, token, place, activity, consent, membership string
+	money                                                                   map[string]string // authz_money_test.go
 }
 
 func TestAuthorizationWalksEveryRoute(t *testing.T) {
@@ -159,7 +160,8 @@ func pathParams(path string) []string {
 
 // entityOf tells which kind of record a route's {id} names.
 func entityOf(path string) string {
-	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships"} {
+	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships",
+		"funds", "loans", "norms", "cost-norms", "budgets", "budget-plans", "expenditures"} {
 		if strings.Contains(path, "/"+p+"/{id}") {
 			return p
 		}
@@ -168,9 +170,13 @@ func entityOf(path string) string {
 }
 
 func outParams(o outside) map[string]string {
-	return map[string]string{"orgs": o.org, "users": o.user, "clients": o.client, "contacts": o.contact, "tokens": o.token,
+	m := map[string]string{"orgs": o.org, "users": o.user, "clients": o.client, "contacts": o.contact, "tokens": o.token,
 		"api_tokens": o.token, "places": o.place, "activities": o.activity, "consents": o.consent, "memberships": o.membership,
 		"id": "", "code": "99999", "kind": "contacts"}
+	for k, v := range o.money {
+		m[k] = v
+	}
+	return m
 }
 
 // withDefaults returns ids with the missing ones taken from def: a user
@@ -362,6 +368,7 @@ func buildActor(t *testing.T, srv *web.Server, db *sqldb.DB, username string) *a
 			t.Fatalf("%s: no client in scope with a consent and a membership", username)
 		}
 	}
+	moneyInScope(t, db, actor, actx, a.in)
 	secret, _, err := users.CreateToken(actx, "kiểm tra", time.Now().Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -438,5 +445,6 @@ func buildOutside(t *testing.T, db *sqldb.DB) outside {
 	if err := sqldb.NewClientService(db).AddMembership(uctx, m); err != nil {
 		t.Fatal(err)
 	}
-	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID}
+	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID,
+		money: moneyOutside(t, db, root, prov, c)}
 }
