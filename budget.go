@@ -185,7 +185,7 @@ type PlanActual struct {
 	Plan         *BudgetPlan    `json:"plan"`
 	Expenditures []*Expenditure `json:"expenditures"`
 	// Reached counts distinct clients of the organisation's subtree met in
-	// the year (contacts and named attendance).
+	// the year (contacts, named attendance and services given).
 	Reached int `json:"reached"`
 	// CostPerPerson is Spent / Reached, whole đồng (0 when nobody).
 	CostPerPerson int64 `json:"cost_per_person"`

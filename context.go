@@ -43,6 +43,10 @@ const (
 	PermContactWrite Permission = "contact.write"    // record outreach contacts
 	PermReportRead   Permission = "report.read"      // see aggregate numbers of the subtree
 	PermTokenOwn     Permission = "token.own"        // manage one's own API tokens
+	// Services and referrals.
+	PermProviderRead  Permission = "provider.read"  // see the directory of service providers shared with one's organisations
+	PermProviderWrite Permission = "provider.write" // keep the providers of the subtree
+	PermServiceWrite  Permission = "service.write"  // record services given to clients and referrals
 
 	// Money (fund.go, loan.go, budget.go; README "Money").
 	PermFundRead     Permission = "fund.read"     // see funds, their ledgers and portfolio figures
@@ -59,6 +63,7 @@ const (
 // Permissions lists every permission.
 var Permissions = []Permission{PermOrgRead, PermOrgWrite, PermUserRead, PermUserWrite, PermAuditRead,
 	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn,
+	PermProviderRead, PermProviderWrite, PermServiceWrite,
 	PermFundRead, PermFundWrite, PermLoanWrite, PermLoanAppraise, PermLoanApprove, PermLoanDisburse, PermBudgetRead, PermBudgetWrite, PermNormWrite}
 
 // RolePermissions is what each role may do. National officers hold no
@@ -73,14 +78,14 @@ var Permissions = []Permission{PermOrgRead, PermOrgWrite, PermUserRead, PermUser
 // in aggregate.
 var RolePermissions = map[Role][]Permission{
 	RoleOutreachWorker: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
-		PermFundRead, PermLoanWrite},
+		PermProviderRead, PermServiceWrite, PermFundRead, PermLoanWrite},
 	RolePeerEducator: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
-		PermFundRead, PermLoanWrite},
+		PermProviderRead, PermServiceWrite, PermFundRead, PermLoanWrite},
 	RoleGroupLeader: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn,
-		PermFundRead, PermLoanWrite, PermLoanAppraise, PermLoanDisburse, PermBudgetRead},
+		PermProviderRead, PermProviderWrite, PermServiceWrite, PermFundRead, PermLoanWrite, PermLoanAppraise, PermLoanDisburse, PermBudgetRead},
 	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn,
-		PermFundRead, PermFundWrite, PermLoanApprove, PermBudgetRead, PermBudgetWrite},
-	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn,
+		PermProviderRead, PermProviderWrite, PermFundRead, PermFundWrite, PermLoanApprove, PermBudgetRead, PermBudgetWrite},
+	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn, PermProviderRead,
 		PermFundRead, PermBudgetRead, PermNormWrite},
 	RoleAdmin: {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn},
 }

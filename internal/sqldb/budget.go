@@ -47,7 +47,7 @@ func (tx *Tx) findNorm(ctx context.Context, id string, p caunoi.Permission, up b
 	q.add("SELECT ", normCols, normFrom, " WHERE n.id = ", q.arg(id), " AND ")
 	var err error
 	if up {
-		err = q.scopeUp(tx.actor, p, "n.org_path")
+		err = q.scopeShared(tx.actor, p, "n.org_path")
 	} else {
 		err = q.scope(tx.actor, p, "n.org_path")
 	}
@@ -79,7 +79,7 @@ func (s *BudgetService) FindNorms(ctx context.Context, f caunoi.NormFilter) ([]*
 	err = s.db.inTx(ctx, false, func(tx *Tx) error {
 		var w query
 		w.add(normFrom, " WHERE ")
-		if err := w.scopeUp(a, caunoi.PermBudgetRead, "n.org_path"); err != nil {
+		if err := w.scopeShared(a, caunoi.PermBudgetRead, "n.org_path"); err != nil {
 			return err
 		}
 		w.add(" AND n.voided_at IS NULL")
@@ -583,8 +583,8 @@ func (s *BudgetService) PlanActual(ctx context.Context, planID string) (*caunoi.
 }
 
 // reached counts the distinct clients met in a year by the organisations
-// of the subtree at path: outreach contacts and named attendance of group
-// activities, the year read in Vietnam's time.
+// of the subtree at path: outreach contacts, named attendance of group
+// activities and services given, the year read in Vietnam's time.
 func (tx *Tx) reached(ctx context.Context, path string, year int) (int, error) {
 	dayStart, dayEnd := yearBounds(year)
 	atStart := time.Date(year, 1, 1, 0, 0, 0, 0, caunoi.Zone)
@@ -596,6 +596,9 @@ func (tx *Tx) reached(ctx context.Context, path string, year int) (int, error) {
 			UNION
 			SELECT aa.client_id FROM activity_attendance aa JOIN activities a ON a.id = aa.activity_id
 				WHERE a.org_path >= $1 AND a.org_path < $2 AND a.voided_at IS NULL AND a.held_on >= $5 AND a.held_on < $6
+			UNION
+			SELECT s.client_id FROM services s WHERE s.org_path >= $1 AND s.org_path < $2 AND s.voided_at IS NULL
+				AND s.given_on >= $5 AND s.given_on < $6
 		) reached`, path, pathEnd(path), atStart.UTC(), atEnd.UTC(), dayStart, dayEnd).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("people reached: %w", err)

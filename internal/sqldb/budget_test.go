@@ -119,10 +119,13 @@ func TestBudgetsAgainstNorms(t *testing.T) {
 		must(t, err)
 
 		// People reached in 2025 by the province's groups: contacts with a
-		// client and named attendance, each person once; the year is
-		// Vietnam's.
+		// client, named attendance and services, each person once; the year
+		// is Vietnam's.
 		peer := k.As(caunoi.RolePeerEducator, "hpg")
 		c1, c2, c3, c4 := k.createClient(peer, "hpg", "Một"), k.createClient(peer, "hpg", "Hai"), k.createClient(peer, "hpg", "Ba"), k.createClient(peer, "hpg", "Bốn")
+		c5 := k.createClient(peer, "hpg", "Năm")
+		must(t, sqldb.NewServiceService(db).CreateService(peer, &caunoi.Service{OrgID: k.O("hpg").ID, ClientID: c5.ID, Kind: caunoi.ServiceCounselling,
+			GivenOn: mday("2025-07-01")})) // a service given: reached too
 		contact := func(c *caunoi.Client, at time.Time) {
 			t.Helper()
 			must(t, k.Contacts.CreateContact(peer, &caunoi.Contact{OrgID: k.O("hpg").ID, ClientID: c.ID, At: at, Channel: "in_person"}))
@@ -139,7 +142,7 @@ func TestBudgetsAgainstNorms(t *testing.T) {
 
 		pa, err := k.Budgets.PlanActual(nat, p.ID)
 		must(t, err)
-		if pa.Reached != 3 || pa.Plan.Spent != 6_000_000 || pa.CostPerPerson != 2_000_000 || len(pa.Expenditures) != 1 || pa.SpentBP != 1446 {
+		if pa.Reached != 4 || pa.Plan.Spent != 6_000_000 || pa.CostPerPerson != 1_500_000 || len(pa.Expenditures) != 1 || pa.SpentBP != 1446 {
 			t.Fatalf("plan against actual: reached %d, spent %d, %d a person, %d expenditures, %d bp", pa.Reached, pa.Plan.Spent, pa.CostPerPerson,
 				len(pa.Expenditures), pa.SpentBP)
 		}

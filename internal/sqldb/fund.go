@@ -33,52 +33,6 @@ func scanFund(sc scanner) (*caunoi.Fund, error) {
 	return &f, nil
 }
 
-// scopeUp appends a predicate keeping rows whose path column lies in the
-// actor's subtrees for p, or belongs to an organisation above one of them:
-// a club sees the fund of its network, a group the norms of the nation.
-func (q *query) scopeUp(a *caunoi.Actor, p caunoi.Permission, col string) error {
-	if a.System {
-		q.add("1=1")
-		return nil
-	}
-	paths := a.ScopePaths(p)
-	if len(paths) == 0 {
-		return caunoi.Forbidden()
-	}
-	q.add("(")
-	if err := q.scope(a, p, col); err != nil {
-		return err
-	}
-	var above []string
-	for _, path := range paths {
-		above = append(above, ancestorPaths(path)...)
-	}
-	if len(above) > 0 {
-		q.add(" OR ", col, " IN (")
-		for i, path := range above {
-			if i > 0 {
-				q.add(", ")
-			}
-			q.add(q.arg(path))
-		}
-		q.add(")")
-	}
-	q.add(")")
-	return nil
-}
-
-// ancestorPaths returns the paths of the organisations above the one at
-// path: "/a/b/c/" → "/a/", "/a/b/".
-func ancestorPaths(path string) []string {
-	var out []string
-	for i := 1; i < len(path)-1; i++ {
-		if path[i] == '/' {
-			out = append(out, path[:i+1])
-		}
-	}
-	return out
-}
-
 // findFund loads a fund the actor may see for p: with up, also a fund of
 // an organisation above the actor's.
 func (tx *Tx) findFund(ctx context.Context, id string, p caunoi.Permission, up bool) (*caunoi.Fund, error) {
@@ -86,7 +40,7 @@ func (tx *Tx) findFund(ctx context.Context, id string, p caunoi.Permission, up b
 	q.add("SELECT ", fundCols, fundFrom, " WHERE f.id = ", q.arg(id), " AND ")
 	var err error
 	if up {
-		err = q.scopeUp(tx.actor, p, "f.org_path")
+		err = q.scopeShared(tx.actor, p, "f.org_path")
 	} else {
 		err = q.scope(tx.actor, p, "f.org_path")
 	}
@@ -155,7 +109,7 @@ func (s *FundService) FindFunds(ctx context.Context, f caunoi.FundFilter) ([]*ca
 	err = s.db.inTx(ctx, false, func(tx *Tx) error {
 		var w query
 		w.add(fundFrom, " WHERE ")
-		if err := w.scopeUp(a, caunoi.PermFundRead, "f.org_path"); err != nil {
+		if err := w.scopeShared(a, caunoi.PermFundRead, "f.org_path"); err != nil {
 			return err
 		}
 		if f.OrgID != "" {

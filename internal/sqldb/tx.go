@@ -255,7 +255,8 @@ func (tx *Tx) execVersioned(ctx context.Context, what, q string, args ...any) er
 }
 
 // voidable names the tables whose rows are voided, never deleted.
-var voidable = map[string]bool{"orgs": true, "clients": true, "contacts": true, "places": true, "place_visits": true, "activities": true}
+var voidable = map[string]bool{"orgs": true, "clients": true, "contacts": true, "places": true, "place_visits": true, "activities": true,
+	"providers": true, "services": true, "referrals": true}
 
 // voidRow marks the row void with the actor, the reason and tx.now, and
 // returns the Voiding stored; version is the version the user saw.

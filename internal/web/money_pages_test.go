@@ -191,11 +191,3 @@ func TestMoneyPages(t *testing.T) {
 		}
 	})
 }
-
-// must fails the test on an error.
-func must(tb testing.TB, err error) {
-	tb.Helper()
-	if err != nil {
-		tb.Fatal(err)
-	}
-}

@@ -35,9 +35,16 @@ type Server struct {
 	Places   caunoi.PlaceService
 	Acts     caunoi.ActivityService
 	Imports  caunoi.ImportService
-	Funds    caunoi.FundService
-	Loans    caunoi.LoanService
-	Budgets  caunoi.BudgetService
+
+	// Services and referrals.
+	Providers caunoi.ProviderService
+	Services  caunoi.ServiceService
+	Referrals caunoi.ReferralService
+
+	// Money: funds, loans, budgets.
+	Funds   caunoi.FundService
+	Loans   caunoi.LoanService
+	Budgets caunoi.BudgetService
 	// UIC is the formula of unique identifier codes (CAUNOI_UIC_FORMULA).
 	UIC      caunoi.UICFormula
 	Cat      *i18n.Catalogue
@@ -103,6 +110,11 @@ func New(cfg Config) (*Server, error) {
 		Places:   sqldb.NewPlaceService(db),
 		Acts:     sqldb.NewActivityService(db),
 		Imports:  sqldb.NewImportService(db),
+
+		Providers: sqldb.NewProviderService(db),
+		Services:  sqldb.NewServiceService(db),
+		Referrals: sqldb.NewReferralService(db),
+
 		Funds:    sqldb.NewFundService(db),
 		Loans:    sqldb.NewLoanService(db),
 		Budgets:  sqldb.NewBudgetService(db),
@@ -117,6 +129,7 @@ func New(cfg Config) (*Server, error) {
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
 		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
+		Providers: s.Providers, Services: s.Services, Referrals: s.Referrals,
 		Funds: s.Funds, Loans: s.Loans, Budgets: s.Budgets,
 	}
 	if err := s.parseTemplates(); err != nil {
