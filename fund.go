@@ -26,11 +26,15 @@ const (
 	EntryWriteOff           = "write_off"           // principal given up (−outstanding, a loss)
 	EntryTransferOut        = "transfer_out"        // capital moved to another fund (−cash)
 	EntryTransferIn         = "transfer_in"         // capital received from another fund (+cash)
+	// A repayment entered by mistake is undone by entries of its own, never
+	// by changing the ledger.
+	EntryPrincipalReversed = "principal_reversed" // a principal repayment undone (−cash, +outstanding)
+	EntryInterestReversed  = "interest_reversed"  // an interest payment undone (−cash, −income)
 )
 
 // EntryKinds lists the kinds of ledger entry.
 var EntryKinds = []string{EntryCapitalIn, EntryDisbursement, EntryRepaymentPrincipal, EntryRepaymentInterest,
-	EntryWriteOff, EntryTransferOut, EntryTransferIn}
+	EntryWriteOff, EntryTransferOut, EntryTransferIn, EntryPrincipalReversed, EntryInterestReversed}
 
 // ManualEntryKinds are the entries a user records by hand on a fund; the
 // others come from loans.
@@ -78,8 +82,8 @@ type FundBalance struct {
 	TransfersIn     int64            `json:"transfers_in"`
 	TransfersOut    int64            `json:"transfers_out"`
 	Disbursed       int64            `json:"disbursed"`
-	PrincipalRepaid int64            `json:"principal_repaid"`
-	InterestEarned  int64            `json:"interest_earned"`
+	PrincipalRepaid int64            `json:"principal_repaid"` // net of repayments undone
+	InterestEarned  int64            `json:"interest_earned"`  // net of payments undone
 	WrittenOff      int64            `json:"written_off"`
 	Entries         int              `json:"entries"`
 }
@@ -115,6 +119,13 @@ func (b *FundBalance) Add(kind string, amount int64, source string) {
 	case EntryWriteOff:
 		b.WrittenOff += amount
 		b.Outstanding -= amount
+	case EntryPrincipalReversed:
+		b.PrincipalRepaid -= amount
+		b.Cash -= amount
+		b.Outstanding += amount
+	case EntryInterestReversed:
+		b.InterestEarned -= amount
+		b.Cash -= amount
 	}
 }
 
@@ -159,7 +170,7 @@ func (e LedgerEntry) CashEffect() int64 {
 	switch e.Kind {
 	case EntryCapitalIn, EntryTransferIn, EntryRepaymentPrincipal, EntryRepaymentInterest:
 		return e.Amount
-	case EntryDisbursement, EntryTransferOut:
+	case EntryDisbursement, EntryTransferOut, EntryPrincipalReversed, EntryInterestReversed:
 		return -e.Amount
 	}
 	return 0

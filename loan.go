@@ -97,6 +97,16 @@ type Repayment struct {
 	Note       string    `json:"note,omitempty"`
 	RecordedBy string    `json:"recorded_by,omitempty"`
 	RecordedAt time.Time `json:"recorded_at"`
+	// Reversal, when set, says the repayment was entered by mistake and
+	// undone: it no longer counts.
+	Reversal *Reversal `json:"reversal,omitempty"`
+}
+
+// Reversal is the undoing of a repayment entered by mistake.
+type Reversal struct {
+	Reason string    `json:"reason"`
+	By     string    `json:"by,omitempty"`
+	At     time.Time `json:"at"`
 }
 
 // Loan is a member's loan from a fund, from the application to maturity.
@@ -133,8 +143,9 @@ type Loan struct {
 	// Schedule is fixed when the loan is disbursed.
 	Schedule   []Installment `json:"schedule,omitempty"`
 	Repayments []Repayment   `json:"repayments,omitempty"`
-	// Repaid and PrincipalRepaid sum the repayments; WrittenOff is the
-	// principal given up. Filled on every read.
+	// Repaid and PrincipalRepaid sum the repayments still standing (those
+	// undone do not count); WrittenOff is the principal given up. Filled on
+	// every read.
 	Repaid          int64 `json:"repaid"`
 	PrincipalRepaid int64 `json:"principal_repaid"`
 	InterestRepaid  int64 `json:"interest_repaid"`
@@ -406,6 +417,12 @@ type LoanService interface {
 	Repay(ctx context.Context, id string, in RepaymentInput) (*Repayment, error)
 	// WriteOff gives up what is still owed on an active loan.
 	WriteOff(ctx context.Context, id string, in WriteOffInput) (*Loan, error)
+	// ReverseRepayment undoes a repayment entered by mistake, with a reason
+	// (loan.write): only the loan's latest repayment still standing, on a
+	// loan active or matured by it (which is active again). The ledger gets
+	// entries that undo it on the repayment's day; EINVALID when the cash
+	// it brought has since been paid out.
+	ReverseRepayment(ctx context.Context, repaymentID, reason string) (*Loan, error)
 	// Portfolio sums a fund's loans on a day (fund.read; no client rows).
 	Portfolio(ctx context.Context, fundID string, on time.Time) (*Portfolio, error)
 	// Arrears lists the fund's loans in arrears on a day that the actor
@@ -421,4 +438,5 @@ const (
 	ActionDisburse = "disburse"
 	ActionRepay    = "repay"
 	ActionWriteOff = "write_off"
+	ActionReverse  = "reverse"
 )

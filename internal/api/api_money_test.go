@@ -138,6 +138,16 @@ func TestMoney(t *testing.T) {
 			{name: "loans of the fund", as: f.officer, h: a.ListLoans, method: "GET", target: "/api/v1/loans?fund_id=" + fundID + "&status=active", status: 200,
 				check: func(t *testing.T, res map[string]any) { wantEq(t, "total", total(res), 1) }},
 			{name: "a bad status", as: f.officer, h: a.ListLoans, method: "GET", target: "/api/v1/loans?status=paid", status: 422, code: caunoi.EINVALID, fields: []string{"status"}},
+			{name: "undo a repayment without a reason", as: f.worker, h: a.ReverseRepayment, method: "POST", target: "/api/v1/repayments/" + repID + "/reverse",
+				path: id(repID), body: `{}`, status: 422, code: caunoi.EINVALID, fields: []string{"reason"}},
+			{name: "undo a repayment entered by mistake", as: f.worker, h: a.ReverseRepayment, method: "POST", target: "/api/v1/repayments/" + repID + "/reverse",
+				path: id(repID), body: `{"reason":"Nhập nhầm khoản vay"}`, status: 200, check: func(t *testing.T, res map[string]any) {
+					wantEq(t, "repaid", res["repaid"], 0.0)
+					rep := res["repayments"].([]any)[0].(map[string]any)
+					wantEq(t, "reason", rep["reversal"].(map[string]any)["reason"], "Nhập nhầm khoản vay")
+				}},
+			{name: "the cash it brought is out again", as: f.officer, h: a.GetFund, method: "GET", target: "/api/v1/funds/" + fundID, path: id(fundID), status: 200,
+				check: func(t *testing.T, res map[string]any) { wantEq(t, "cash", res["balance"].(map[string]any)["cash"], 800_000.0) }},
 
 			// Budgets.
 			{name: "a norm", as: f.nat, h: a.CreateNorm, method: "POST", target: "/api/v1/cost-norms", status: 201,

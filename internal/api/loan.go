@@ -247,3 +247,24 @@ func (a *API) WriteOffLoan(w http.ResponseWriter, r *http.Request) {
 	}
 	WriteJSON(w, http.StatusOK, l)
 }
+
+// ReverseRequest is the body of POST /api/v1/repayments/{id}/reverse.
+type ReverseRequest struct {
+	Reason string `json:"reason"`
+}
+
+// ReverseRepayment answers POST /api/v1/repayments/{id}/reverse with the
+// loan: the repayment, entered by mistake, is undone and kept.
+func (a *API) ReverseRepayment(w http.ResponseWriter, r *http.Request) {
+	var req ReverseRequest
+	if err := decode(w, r, &req); err != nil {
+		a.WriteError(w, r, err)
+		return
+	}
+	l, err := a.Loans.ReverseRepayment(r.Context(), r.PathValue("id"), req.Reason)
+	if err != nil {
+		a.WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, l)
+}

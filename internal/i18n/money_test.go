@@ -22,7 +22,7 @@ func TestMoneyEnumsAreTranslated(t *testing.T) {
 		"cost_activity":  caunoi.CostActivities,
 		"cost_unit":      caunoi.CostUnits,
 		"action": {caunoi.ActionAppraise, caunoi.ActionApprove, caunoi.ActionReject, caunoi.ActionDisburse, caunoi.ActionRepay,
-			caunoi.ActionWriteOff},
+			caunoi.ActionWriteOff, caunoi.ActionReverse},
 		"entity": {"fund", "fund_entry", "loan", "cost_norm", "budget_plan", "expenditure"},
 	}
 	for prefix, values := range lists {

@@ -249,7 +249,7 @@ func (tx *Tx) appendEntry(ctx context.Context, e *caunoi.LedgerEntry, orgPath st
 
 // cashCase is the SQL of an entry's effect on the cash in hand.
 const cashCase = `CASE WHEN kind IN ('capital_in', 'transfer_in', 'repayment_principal', 'repayment_interest') THEN amount
-	WHEN kind IN ('disbursement', 'transfer_out') THEN -amount ELSE 0 END`
+	WHEN kind IN ('disbursement', 'transfer_out', 'principal_reversed', 'interest_reversed') THEN -amount ELSE 0 END`
 
 // checkOutflow checks money going out of a fund on a day: the fund's book
 // must never show less than nothing in hand, neither at the end of that

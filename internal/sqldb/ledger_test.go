@@ -128,7 +128,8 @@ type modelLoan struct {
 	fund  int
 	total int64 // principal and interest of the schedule
 	paid  int64
-	princ int64 // principal repaid
+	princ int64               // principal repaid
+	reps  []*caunoi.Repayment // standing, oldest first
 }
 
 // leastCash is the least cash the fund's statement shows from the end of
@@ -155,8 +156,9 @@ func leastCash(k *moneyKit, ctx context.Context, f *caunoi.Fund, on time.Time) (
 
 // No sequence of valid operations breaks the balance: capital in, loans
 // paid out (refused beyond the cash), repayments of any size (refused
-// beyond what is owed), write-offs and transfers between two funds, in a
-// random order. After every operation each fund's ledger agrees with a
+// beyond what is owed), repayments undone (refused when their cash went
+// out since), write-offs and transfers between two funds (some dated
+// back), in a random order. After every operation each fund's ledger agrees with a
 // model counted apart, reconciles to the đồng, and its principal
 // outstanding is what its loans still owe; its book never shows negative
 // cash on any day.
@@ -272,6 +274,7 @@ func TestLedgerInvariantUnderRandomOperations(t *testing.T) {
 				}
 				ml.paid += amount
 				ml.princ += r.Principal
+				ml.reps = append(ml.reps, r)
 				fm := &models[ml.fund]
 				fm.cash += amount
 				fm.outstanding -= r.Principal
@@ -283,6 +286,30 @@ func TestLedgerInvariantUnderRandomOperations(t *testing.T) {
 					active = append(active[:i], active[i+1:]...)
 				}
 				check(step, "repayment")
+			case op == 8 && len(active) > 0 && rng.IntN(3) == 0:
+				ml := active[rng.IntN(len(active))]
+				if len(ml.reps) == 0 {
+					check(step, "nothing to undo")
+					continue
+				}
+				r := ml.reps[len(ml.reps)-1]
+				least, err := leastCash(k, officer, funds[ml.fund], time.Time(r.PaidOn))
+				must(t, err)
+				_, err = k.Loans.ReverseRepayment(peer, r.ID, "Ghi nhầm")
+				if r.Amount > least {
+					wantInvalid(t, err, "repayment")
+					check(step, "refused reversal")
+					continue
+				}
+				must(t, err)
+				ml.reps = ml.reps[:len(ml.reps)-1]
+				ml.paid -= r.Amount
+				ml.princ -= r.Principal
+				fm := &models[ml.fund]
+				fm.cash -= r.Amount
+				fm.outstanding += r.Principal
+				fm.interest -= r.Interest
+				check(step, "reversal")
 			case op == 8 && len(active) > 0:
 				i := rng.IntN(len(active))
 				ml := active[i]

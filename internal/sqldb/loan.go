@@ -23,9 +23,12 @@ const loanCols = `l.id, l.fund_id, f.name, l.org_id, l.org_path, o.name, l.clien
 	l.method, l.frequency, l.rate_bp, l.proposed, l.applied_on, l.applied_by, COALESCE(ua.display_name, ''), l.status,
 	l.appraised_on, l.appraised_by, l.appraisal_notes, l.recommendation, l.decided_on, l.decided_by, COALESCE(ud.display_name, ''),
 	l.decision, l.decision_note, l.disbursed_on, l.disbursed_by, l.closed_on, l.write_off_reason, l.version, l.created_at, l.updated_at,
-	(SELECT COALESCE(SUM(r.principal), 0) FROM loan_repayments r WHERE r.loan_id = l.id),
-	(SELECT COALESCE(SUM(r.interest), 0) FROM loan_repayments r WHERE r.loan_id = l.id),
+	(SELECT COALESCE(SUM(r.principal), 0) FROM loan_repayments r WHERE r.loan_id = l.id AND `+standing+`),
+	(SELECT COALESCE(SUM(r.interest), 0) FROM loan_repayments r WHERE r.loan_id = l.id AND `+standing+`),
 	(SELECT COALESCE(SUM(w.amount), 0) FROM fund_entries w WHERE w.loan_id = l.id AND w.kind = 'write_off')`
+
+// standing keeps the repayments r that were not undone.
+const standing = `NOT EXISTS (SELECT 1 FROM loan_repayment_reversals v WHERE v.repayment_id = r.id)`
 
 const loanFrom = ` FROM loans l JOIN funds f ON f.id = l.fund_id JOIN orgs o ON o.id = l.org_id JOIN clients c ON c.id = l.client_id
 	LEFT JOIN users ua ON ua.id = l.applied_by LEFT JOIN users ud ON ud.id = l.decided_by`
@@ -111,19 +114,28 @@ func (tx *Tx) loadLoanDetails(ctx context.Context, l *caunoi.Loan) error {
 	if l.Schedule, err = tx.schedule(ctx, l.ID); err != nil {
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, loan_id, paid_on, amount, principal, interest, note, recorded_by, recorded_at FROM loan_repayments
-		WHERE loan_id = $1 ORDER BY paid_on, recorded_at, id`, l.ID)
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.loan_id, r.paid_on, r.amount, r.principal, r.interest, r.note, r.recorded_by, r.recorded_at,
+		v.reason, v.reversed_by, v.reversed_at FROM loan_repayments r LEFT JOIN loan_repayment_reversals v ON v.repayment_id = r.id
+		WHERE r.loan_id = $1 ORDER BY r.paid_on, r.recorded_at, r.id`, l.ID)
 	if err != nil {
 		return fmt.Errorf("repayments: %w", err)
 	}
 	defer rows.Close()
 	l.Repayments = []caunoi.Repayment{}
 	for rows.Next() {
-		r, err := scanRepayment(rows)
-		if err != nil {
+		var r caunoi.Repayment
+		var paid time.Time
+		var reason, by sql.NullString
+		var at sql.NullTime
+		if err := rows.Scan(&r.ID, &r.LoanID, &paid, &r.Amount, &r.Principal, &r.Interest, &r.Note, &r.RecordedBy, &r.RecordedAt,
+			&reason, &by, &at); err != nil {
 			return fmt.Errorf("repayments: %w", err)
 		}
-		l.Repayments = append(l.Repayments, *r)
+		r.PaidOn, r.RecordedAt = caunoi.Date(paid.UTC()), r.RecordedAt.UTC()
+		if reason.Valid {
+			r.Reversal = &caunoi.Reversal{Reason: reason.String, By: by.String, At: at.Time.UTC()}
+		}
+		l.Repayments = append(l.Repayments, r)
 	}
 	return rows.Err()
 }
@@ -167,7 +179,9 @@ func position(l *caunoi.Loan, on time.Time) *caunoi.LoanPosition {
 	}
 	var pays []money.Payment
 	for _, r := range l.Repayments {
-		pays = append(pays, money.Payment{On: time.Time(r.PaidOn), Amount: r.Amount})
+		if r.Reversal == nil {
+			pays = append(pays, money.Payment{On: time.Time(r.PaidOn), Amount: r.Amount})
+		}
 	}
 	pos := money.Position(l.Schedule, pays, on)
 	if l.Status == caunoi.LoanWrittenOff && l.ClosedOn != nil && !on.Before(time.Time(*l.ClosedOn)) {

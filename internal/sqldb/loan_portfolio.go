@@ -90,7 +90,8 @@ func (tx *Tx) book(ctx context.Context, fundID string, on time.Time, scoped bool
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("fund schedules: %w", err)
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT loan_id, COALESCE(SUM(amount), 0) FROM loan_repayments WHERE fund_id = $1 AND paid_on <= $2 GROUP BY loan_id`, fundID, on)
+	rows, err = tx.QueryContext(ctx, `SELECT r.loan_id, COALESCE(SUM(r.amount), 0) FROM loan_repayments r WHERE r.fund_id = $1 AND r.paid_on <= $2 AND `+standing+`
+		GROUP BY r.loan_id`, fundID, on)
 	if err != nil {
 		return nil, fmt.Errorf("fund repayments: %w", err)
 	}

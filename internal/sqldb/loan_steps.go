@@ -359,7 +359,8 @@ func (s *LoanService) Repay(ctx context.Context, id string, in caunoi.RepaymentI
 			return err
 		}
 		var last time.Time
-		if err := tx.QueryRowContext(ctx, "SELECT paid_on FROM loan_repayments WHERE loan_id = $1 ORDER BY paid_on DESC LIMIT 1", l.ID).Scan(&last); err == nil {
+		if err := tx.QueryRowContext(ctx, "SELECT r.paid_on FROM loan_repayments r WHERE r.loan_id = $1 AND "+standing+" ORDER BY r.paid_on DESC LIMIT 1",
+			l.ID).Scan(&last); err == nil {
 			if err := notBefore("paid_on", paid, last.UTC()); err != nil {
 				return err
 			}
@@ -461,6 +462,88 @@ func (s *LoanService) WriteOff(ctx context.Context, id string, in caunoi.WriteOf
 			return err
 		}
 		return tx.audit(caunoi.ActionWriteOff, "loan", l.ID, l.OrgPath, nil, map[string]any{"on": in.On, "principal": outstanding}, in.Reason)
+	})
+	return out, err
+}
+
+// ReverseRepayment undoes the latest standing repayment of a loan, entered
+// by mistake: the row stays, a reversal says why, and the ledger gets
+// entries that undo its interest and principal on its day.
+func (s *LoanService) ReverseRepayment(ctx context.Context, repaymentID, reason string) (*caunoi.Loan, error) {
+	if _, err := caunoi.Require(ctx, caunoi.PermLoanWrite); err != nil {
+		return nil, err
+	}
+	var out *caunoi.Loan
+	err := s.db.inTx(ctx, true, func(tx *Tx) error {
+		var loanID string
+		if err := tx.QueryRowContext(ctx, "SELECT loan_id FROM loan_repayments WHERE id = $1", repaymentID).Scan(&loanID); err != nil {
+			return notFound(err, "repayment")
+		}
+		l, err := tx.findLoan(ctx, loanID, caunoi.PermLoanWrite)
+		if err != nil {
+			if caunoi.ErrorCode(err) == caunoi.ENOTFOUND {
+				return caunoi.NotFound("repayment")
+			}
+			return err
+		}
+		if err := caunoi.ValidateVoidReason(reason); err != nil {
+			return err
+		}
+		if err := tx.lockFunds(ctx, l.FundID); err != nil {
+			return err
+		}
+		if l, err = tx.findLoan(ctx, loanID, caunoi.PermLoanWrite); err != nil {
+			return err
+		}
+		if err := tx.loadLoanDetails(ctx, l); err != nil {
+			return err
+		}
+		var r *caunoi.Repayment
+		for i := len(l.Repayments) - 1; i >= 0; i-- {
+			if l.Repayments[i].Reversal == nil {
+				r = &l.Repayments[i]
+				break
+			}
+		}
+		if r == nil || r.ID != repaymentID {
+			return caunoi.Errorf(caunoi.ECONFLICT, "err.loan.reverse_latest", nil)
+		}
+		if l.Status != caunoi.LoanActive && l.Status != caunoi.LoanMatured {
+			return caunoi.Errorf(caunoi.ECONFLICT, "err.loan.not_active", map[string]any{"Status": l.Status})
+		}
+		if err := tx.checkOutflow(ctx, l.FundID, time.Time(r.PaidOn), r.Amount, "repayment"); err != nil {
+			if e := caunoi.AsError(err); e.Code == caunoi.EINVALID && len(e.Fields) == 1 {
+				return caunoi.Invalid(caunoi.FieldError{Field: "repayment", Key: "err.loan.reverse_spent", Args: e.Fields[0].Args})
+			}
+			return err
+		}
+		fundPath, err := tx.fundPath(ctx, l.FundID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO loan_repayment_reversals (repayment_id, loan_id, reason, reversed_by, reversed_at)
+			VALUES ($1, $2, $3, $4, $5)`, r.ID, l.ID, strings.TrimSpace(reason), tx.actor.UserID, tx.now); err != nil {
+			return fmt.Errorf("reverse repayment: %w", err)
+		}
+		for _, e := range []caunoi.LedgerEntry{
+			{FundID: l.FundID, Kind: caunoi.EntryPrincipalReversed, Amount: r.Principal, On: r.PaidOn, LoanID: l.ID, RepaymentID: r.ID, Note: reason},
+			{FundID: l.FundID, Kind: caunoi.EntryInterestReversed, Amount: r.Interest, On: r.PaidOn, LoanID: l.ID, RepaymentID: r.ID, Note: reason},
+		} {
+			if e.Amount == 0 {
+				continue
+			}
+			if err := tx.appendEntry(ctx, &e, fundPath); err != nil {
+				return err
+			}
+		}
+		if err := tx.execVersioned(ctx, "reverse repayment", `UPDATE loans SET status = $1, closed_on = NULL, version = $2, updated_at = $3
+			WHERE id = $4 AND version = $5`, caunoi.LoanActive, l.Version+1, tx.now, l.ID, l.Version); err != nil {
+			return err
+		}
+		if out, err = tx.reloadLoan(ctx, l.ID); err != nil {
+			return err
+		}
+		return tx.audit(caunoi.ActionReverse, "loan", l.ID, l.OrgPath, r, nil, reason)
 	})
 	return out, err
 }

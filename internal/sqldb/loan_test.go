@@ -410,3 +410,59 @@ func TestArrearsAndPAR30OnGivenDays(t *testing.T) {
 		}
 	})
 }
+
+// A repayment entered by mistake is undone, never deleted: only the
+// latest one standing, with a reason; the ledger gets entries that undo
+// it, the loan owes it again, and nothing is undone whose cash was paid
+// out since.
+func TestRepaymentReversal(t *testing.T) {
+	sqldbtest.Run(t, func(t *testing.T, db *sqldb.DB) {
+		k := newMoneyKit(t, db)
+		officer := k.As(caunoi.RoleProvinceOfficer, "hp")
+		peer := k.As(caunoi.RolePeerEducator, "hpg")
+		f := k.openFund(officer, "hp", "Quỹ", 1_800_000, "2025-01-02")
+		c := k.createClient(peer, "hpg", "Nga")
+		l := k.activate(k.apply(peer, f, c, loanTerms{amount: 1_200_000, method: caunoi.MethodInterestFree, months: 2, on: "2025-01-05"}), "2025-01-06")
+		first := k.repay(l, 600_000, "2025-02-06")
+		second := k.repay(l, 600_000, "2025-03-06")
+		if got := k.loan(l.ID, "2025-03-06"); got.Status != caunoi.LoanMatured {
+			t.Fatalf("status %s", got.Status)
+		}
+		// Only the latest standing repayment; a reason is needed.
+		_, err := k.Loans.ReverseRepayment(peer, first.ID, "Ghi nhầm")
+		wantCode(t, err, caunoi.ECONFLICT)
+		_, err = k.Loans.ReverseRepayment(peer, second.ID, " ")
+		wantInvalid(t, err, "reason")
+		_, err = k.Loans.ReverseRepayment(k.As(caunoi.RolePeerEducator, "qng"), second.ID, "Ghi nhầm")
+		wantCode(t, err, caunoi.ENOTFOUND)
+		got, err := k.Loans.ReverseRepayment(peer, second.ID, "Ghi hai lần cùng một khoản")
+		must(t, err)
+		if got.Status != caunoi.LoanActive || got.ClosedOn != nil || got.Repaid != 600_000 || len(got.Repayments) != 2 || got.Repayments[1].Reversal == nil {
+			t.Fatalf("after the reversal: %s, repaid %d, %+v", got.Status, got.Repaid, got.Repayments)
+		}
+		b := k.balance(f)
+		if b.Cash != 1_800_000-1_200_000+600_000 || b.Outstanding != 600_000 || b.PrincipalRepaid != 600_000 {
+			t.Fatalf("balance after the reversal: %+v", b)
+		}
+		if pos := k.loan(l.ID, "2025-04-01").Position; pos.Overdue != 600_000 || pos.DaysOverdue != 26 {
+			t.Fatalf("the loan owes it again: %+v", pos)
+		}
+		// Undone twice: the second is refused.
+		_, err = k.Loans.ReverseRepayment(peer, second.ID, "Lần nữa")
+		wantCode(t, err, caunoi.ECONFLICT)
+		// Repaid again, then the cash lent out: the repayment cannot be undone.
+		again := k.repay(l, 600_000, "2025-03-10")
+		other := k.activate(k.apply(peer, f, c, loanTerms{amount: 1_800_000, method: caunoi.MethodInterestFree, months: 3, on: "2025-03-11"}), "2025-03-12")
+		_, err = k.Loans.ReverseRepayment(peer, again.ID, "Ghi nhầm")
+		wantInvalid(t, err, "repayment")
+		if e := caunoi.AsError(err); e.Fields[0].Key != "err.loan.reverse_spent" {
+			t.Errorf("spent: %v", err)
+		}
+		k.balance(f)
+		_ = other
+		// The reversal itself is kept as written.
+		if _, err := db.WriteDB().Exec("DELETE FROM loan_repayment_reversals"); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("DELETE of reversals: %v", err)
+		}
+	})
+}

@@ -46,6 +46,9 @@ func moneyInScope(t *testing.T, db *sqldb.DB, actor *caunoi.Actor, actx context.
 		}
 		in["loans"] = ls[0].ID
 	}
+	if actor.Can(caunoi.PermLoanWrite) {
+		in["repayments"] = repaymentInScope(t, db, actor, actx, in)
+	}
 	if actor.Can(caunoi.PermBudgetRead) {
 		ns, _, err := budgets.FindNorms(actx, caunoi.NormFilter{Page: caunoi.Page{Limit: 1}})
 		if err != nil || len(ns) == 0 {
@@ -81,10 +84,65 @@ func moneyInScope(t *testing.T, db *sqldb.DB, actor *caunoi.Actor, actx context.
 	}
 }
 
+// repaymentInScope returns a repayment of a loan the user may collect, and
+// makes one (as the system, on the fund in scope) when there is none.
+func repaymentInScope(t *testing.T, db *sqldb.DB, actor *caunoi.Actor, actx context.Context, in map[string]string) string {
+	t.Helper()
+	loans := sqldb.NewLoanService(db)
+	ls, _, err := loans.FindLoans(actx, caunoi.LoanFilter{Status: caunoi.LoanActive, Page: caunoi.Page{Limit: 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		full, err := loans.FindLoanByID(actx, l.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full.Repayments) > 0 && actor.CanAt(caunoi.PermLoanWrite, full.OrgPath) {
+			return full.Repayments[len(full.Repayments)-1].ID
+		}
+	}
+	sys := caunoi.NewContextWithActor(context.Background(), caunoi.SystemActor())
+	today := caunoi.Date(caunoi.Today())
+	if _, err := sqldb.NewFundService(db).RecordEntry(sys, &caunoi.FundEntry{FundID: in["funds"], Kind: caunoi.EntryCapitalIn, Amount: 2_000_000,
+		Source: "donor", On: today}); err != nil {
+		t.Fatal(err)
+	}
+	return repaid(t, db, in["funds"], in["clients"], actor.UserID)
+}
+
+// repaid takes a new loan of the client from the fund to its first
+// repayment, as the system, and returns the repayment's id.
+func repaid(t *testing.T, db *sqldb.DB, fundID, clientID, appraiserID string) string {
+	t.Helper()
+	sys := caunoi.NewContextWithActor(context.Background(), caunoi.SystemActor())
+	loans := sqldb.NewLoanService(db)
+	today := caunoi.Date(caunoi.Today())
+	l := &caunoi.Loan{FundID: fundID, ClientID: clientID, Amount: 1_000_000, Purpose: "Kiểm tra", Method: caunoi.MethodInterestFree, TermMonths: 2, AppliedOn: today}
+	if err := loans.Apply(sys, l); err != nil {
+		t.Fatal(err)
+	}
+	l, err := loans.Appraise(sys, l.ID, caunoi.AppraisalInput{Version: l.Version, On: today, Appraisers: []string{appraiserID}, Notes: "ổn", Recommendation: "approve"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, err = loans.Decide(sys, l.ID, caunoi.DecisionInput{Version: l.Version, On: today, Decision: "approve"}); err != nil {
+		t.Fatal(err)
+	}
+	if l, err = loans.Disburse(sys, l.ID, caunoi.DisbursementInput{Version: l.Version, On: today}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := loans.Repay(sys, l.ID, caunoi.RepaymentInput{Amount: 100_000, PaidOn: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
+}
+
 // moneyOutside makes the money of the tree outside every demo user's
-// scope: a fund with capital and a loan of its client, a norm, a plan with
-// a line and an expenditure.
-func moneyOutside(t *testing.T, db *sqldb.DB, root, prov *caunoi.Organisation, c *caunoi.Client) map[string]string {
+// scope: a fund with capital, a loan of its client and another repaid in
+// part, a norm, a plan with a line and an expenditure.
+func moneyOutside(t *testing.T, db *sqldb.DB, root, prov *caunoi.Organisation, c *caunoi.Client, userID string) map[string]string {
 	t.Helper()
 	sys := caunoi.NewContextWithActor(context.Background(), caunoi.SystemActor())
 	funds, loans, budgets := sqldb.NewFundService(db), sqldb.NewLoanService(db), sqldb.NewBudgetService(db)
@@ -114,5 +172,6 @@ func moneyOutside(t *testing.T, db *sqldb.DB, root, prov *caunoi.Organisation, c
 	if _, err := budgets.RecordExpenditure(sys, p.ID, e); err != nil {
 		t.Fatal(err)
 	}
-	return map[string]string{"funds": f.ID, "loans": l.ID, "norms": n.ID, "cost-norms": n.ID, "budgets": p.ID, "budget-plans": p.ID, "expenditures": e.ID}
+	return map[string]string{"funds": f.ID, "loans": l.ID, "norms": n.ID, "cost-norms": n.ID, "budgets": p.ID, "budget-plans": p.ID, "expenditures": e.ID,
+		"repayments": repaid(t, db, f.ID, c.ID, userID)}
 }

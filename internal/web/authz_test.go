@@ -162,7 +162,7 @@ func pathParams(path string) []string {
 // entityOf tells which kind of record a route's {id} names.
 func entityOf(path string) string {
 	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships",
-		"providers", "services", "referrals", "funds", "loans", "norms", "cost-norms", "budgets", "budget-plans", "expenditures"} {
+		"providers", "services", "referrals", "funds", "loans", "norms", "cost-norms", "budgets", "budget-plans", "expenditures", "repayments"} {
 		if strings.Contains(path, "/"+p+"/{id}") {
 			return p
 		}
@@ -486,5 +486,5 @@ func buildOutside(t *testing.T, db *sqldb.DB) outside {
 		t.Fatal(err)
 	}
 	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID,
-		provider: pr.ID, service: sv.ID, referral: ref.ID, money: moneyOutside(t, db, root, prov, c)}
+		provider: pr.ID, service: sv.ID, referral: ref.ID, money: moneyOutside(t, db, root, prov, c, u.ID)}
 }

@@ -195,6 +195,9 @@ type loanShowData struct {
 	CanDisburse bool
 	CanRepay    bool
 	CanWriteOff bool
+	// Reversible is the latest repayment still standing, which the user
+	// may undo when it was entered by mistake.
+	Reversible *caunoi.Repayment
 	V           url.Values
 	Printed     string
 }
@@ -230,6 +233,14 @@ func (s *Server) loanPage(r *http.Request, id string, v url.Values, title string
 	d.CanDisburse = l.Status == caunoi.LoanApproved && at(caunoi.PermLoanDisburse)
 	d.CanRepay = l.Status == caunoi.LoanActive && at(caunoi.PermLoanWrite)
 	d.CanWriteOff = l.Status == caunoi.LoanActive && at(caunoi.PermLoanApprove)
+	if (l.Status == caunoi.LoanActive || l.Status == caunoi.LoanMatured) && at(caunoi.PermLoanWrite) && title == "page.loan" {
+		for i := len(l.Repayments) - 1; i >= 0; i-- {
+			if l.Repayments[i].Reversal == nil {
+				d.Reversible = &l.Repayments[i]
+				break
+			}
+		}
+	}
 	if d.CanAppraise && a.Can(caunoi.PermUserRead) {
 		users, _, err := s.Users.FindUsers(ctx, caunoi.UserFilter{OrgID: l.OrgID, Page: caunoi.Page{Limit: caunoi.MaxPageSize}})
 		if err != nil {
@@ -364,4 +375,19 @@ func (s *Server) loanWriteOff(w http.ResponseWriter, r *http.Request) {
 		_, err := s.Loans.WriteOff(r.Context(), r.PathValue("id"), in)
 		return err
 	})
+}
+
+// repaymentReverse undoes a repayment entered by mistake, with the reason
+// given, and goes back to its loan.
+func (s *Server) repaymentReverse(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l, err := s.Loans.ReverseRepayment(r.Context(), r.PathValue("id"), r.PostForm.Get("reason"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/loans/"+l.ID, "msg.loan.reversed")
 }

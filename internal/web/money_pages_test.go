@@ -141,6 +141,18 @@ func TestMoneyPages(t *testing.T) {
 		// The statement prints.
 		res = worker.get(loan + "/statement")
 		wantPage(t, "loan statement", res, 200, res.Body.String(), "SAO KÊ KHOẢN VAY", "data-print", "/static/js/print.js", "1.036.986 ₫", "Người vay")
+		if strings.Contains(res.Body.String(), "/reverse") {
+			t.Error("the printed statement offers to undo a repayment")
+		}
+
+		// A repayment entered by mistake is undone with a reason, and stays.
+		res = worker.get(loan)
+		wantPage(t, "the loan with a repayment", res, 200, res.Body.String(), "Hủy lần trả nợ ghi nhầm", "/repayments/"+l.Repayments[0].ID+"/reverse")
+		if res = worker.post("/repayments/"+l.Repayments[0].ID+"/reverse", url.Values{"reason": {"Ghi nhầm người vay"}}); res.Code != http.StatusSeeOther {
+			t.Fatalf("undo: %d %s", res.Code, res.Body.String())
+		}
+		res = worker.get(loan)
+		wantPage(t, "the loan after the undo", res, 200, res.Body.String(), "Đã hủy lần trả nợ ghi nhầm.", "Đã hủy (ghi nhầm): Ghi nhầm người vay")
 
 		// The fund: its balance reconciles; the officer sees its loans and
 		// arrears; the nation sees figures, never a borrower.

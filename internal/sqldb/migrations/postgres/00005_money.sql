@@ -28,7 +28,7 @@ CREATE TABLE fund_entries (
     org_path             TEXT COLLATE "C" NOT NULL,
     seq                  BIGINT NOT NULL,
     kind                 TEXT NOT NULL CHECK (kind IN ('capital_in', 'disbursement', 'repayment_principal', 'repayment_interest',
-                                                       'write_off', 'transfer_out', 'transfer_in')),
+                                                       'write_off', 'transfer_out', 'transfer_in', 'principal_reversed', 'interest_reversed')),
     amount               BIGINT NOT NULL CHECK (amount > 0),
     entry_on             DATE NOT NULL,
     source               TEXT NOT NULL DEFAULT '',
@@ -126,6 +126,19 @@ CREATE INDEX loan_repayments_fund ON loan_repayments (fund_id, paid_on);
 CREATE TRIGGER loan_repayments_append_only BEFORE UPDATE OR DELETE ON loan_repayments
     FOR EACH ROW EXECUTE FUNCTION money_append_only();
 
+-- A repayment entered by mistake is undone, never deleted: its row stays,
+-- this one says why, and the ledger gets entries that undo it.
+CREATE TABLE loan_repayment_reversals (
+    repayment_id  TEXT PRIMARY KEY REFERENCES loan_repayments (id),
+    loan_id       TEXT NOT NULL REFERENCES loans (id),
+    reason        TEXT NOT NULL,
+    reversed_by   TEXT NOT NULL DEFAULT '',
+    reversed_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX loan_repayment_reversals_loan ON loan_repayment_reversals (loan_id);
+CREATE TRIGGER loan_repayment_reversals_append_only BEFORE UPDATE OR DELETE ON loan_repayment_reversals
+    FOR EACH ROW EXECUTE FUNCTION money_append_only();
+
 -- Unit-cost norms, annual plans and what was spent against them.
 CREATE TABLE cost_norms (
     id             TEXT PRIMARY KEY,
@@ -210,6 +223,7 @@ DROP TABLE expenditures;
 DROP TABLE budget_lines;
 DROP TABLE budget_plans;
 DROP TABLE cost_norms;
+DROP TABLE loan_repayment_reversals;
 DROP TABLE loan_repayments;
 DROP TABLE loan_installments;
 DROP TABLE loan_appraisers;

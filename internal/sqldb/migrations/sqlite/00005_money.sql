@@ -28,7 +28,7 @@ CREATE TABLE fund_entries (
     org_path             TEXT NOT NULL,
     seq                  INTEGER NOT NULL,
     kind                 TEXT NOT NULL CHECK (kind IN ('capital_in', 'disbursement', 'repayment_principal', 'repayment_interest',
-                                                       'write_off', 'transfer_out', 'transfer_in')),
+                                                       'write_off', 'transfer_out', 'transfer_in', 'principal_reversed', 'interest_reversed')),
     amount               INTEGER NOT NULL CHECK (amount > 0),
     entry_on             DATE NOT NULL,
     source               TEXT NOT NULL DEFAULT '',
@@ -139,6 +139,30 @@ BEGIN
 END;
 -- +goose StatementEnd
 
+-- A repayment entered by mistake is undone, never deleted: its row stays,
+-- this one says why, and the ledger gets entries that undo it.
+CREATE TABLE loan_repayment_reversals (
+    repayment_id  TEXT PRIMARY KEY REFERENCES loan_repayments (id),
+    loan_id       TEXT NOT NULL REFERENCES loans (id),
+    reason        TEXT NOT NULL,
+    reversed_by   TEXT NOT NULL DEFAULT '',
+    reversed_at   DATETIME NOT NULL
+);
+CREATE INDEX loan_repayment_reversals_loan ON loan_repayment_reversals (loan_id);
+
+-- +goose StatementBegin
+CREATE TRIGGER loan_repayment_reversals_no_update BEFORE UPDATE ON loan_repayment_reversals
+BEGIN
+    SELECT RAISE(ABORT, 'reversals are append-only: loan_repayment_reversals cannot be changed');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER loan_repayment_reversals_no_delete BEFORE DELETE ON loan_repayment_reversals
+BEGIN
+    SELECT RAISE(ABORT, 'reversals are append-only: loan_repayment_reversals cannot be deleted');
+END;
+-- +goose StatementEnd
+
 -- Unit-cost norms, annual plans and what was spent against them.
 CREATE TABLE cost_norms (
     id             TEXT PRIMARY KEY,
@@ -223,6 +247,9 @@ DROP TABLE expenditures;
 DROP TABLE budget_lines;
 DROP TABLE budget_plans;
 DROP TABLE cost_norms;
+DROP TRIGGER loan_repayment_reversals_no_delete;
+DROP TRIGGER loan_repayment_reversals_no_update;
+DROP TABLE loan_repayment_reversals;
 DROP TRIGGER loan_repayments_no_delete;
 DROP TRIGGER loan_repayments_no_update;
 DROP TABLE loan_repayments;
