@@ -147,7 +147,9 @@ func TestMoney(t *testing.T) {
 					wantEq(t, "reason", rep["reversal"].(map[string]any)["reason"], "Nhập nhầm khoản vay")
 				}},
 			{name: "the cash it brought is out again", as: f.officer, h: a.GetFund, method: "GET", target: "/api/v1/funds/" + fundID, path: id(fundID), status: 200,
-				check: func(t *testing.T, res map[string]any) { wantEq(t, "cash", res["balance"].(map[string]any)["cash"], 800_000.0) }},
+				check: func(t *testing.T, res map[string]any) {
+					wantEq(t, "cash", res["balance"].(map[string]any)["cash"], 800_000.0)
+				}},
 
 			// Budgets.
 			{name: "a norm", as: f.nat, h: a.CreateNorm, method: "POST", target: "/api/v1/cost-norms", status: 201,

@@ -23,8 +23,8 @@ const loanCols = `l.id, l.fund_id, f.name, l.org_id, l.org_path, o.name, l.clien
 	l.method, l.frequency, l.rate_bp, l.proposed, l.applied_on, l.applied_by, COALESCE(ua.display_name, ''), l.status,
 	l.appraised_on, l.appraised_by, l.appraisal_notes, l.recommendation, l.decided_on, l.decided_by, COALESCE(ud.display_name, ''),
 	l.decision, l.decision_note, l.disbursed_on, l.disbursed_by, l.closed_on, l.write_off_reason, l.version, l.created_at, l.updated_at,
-	(SELECT COALESCE(SUM(r.principal), 0) FROM loan_repayments r WHERE r.loan_id = l.id AND `+standing+`),
-	(SELECT COALESCE(SUM(r.interest), 0) FROM loan_repayments r WHERE r.loan_id = l.id AND `+standing+`),
+	(SELECT COALESCE(SUM(r.principal), 0) FROM loan_repayments r WHERE r.loan_id = l.id AND ` + standing + `),
+	(SELECT COALESCE(SUM(r.interest), 0) FROM loan_repayments r WHERE r.loan_id = l.id AND ` + standing + `),
 	(SELECT COALESCE(SUM(w.amount), 0) FROM fund_entries w WHERE w.loan_id = l.id AND w.kind = 'write_off')`
 
 // standing keeps the repayments r that were not undone.

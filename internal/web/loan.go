@@ -198,8 +198,8 @@ type loanShowData struct {
 	// Reversible is the latest repayment still standing, which the user
 	// may undo when it was entered by mistake.
 	Reversible *caunoi.Repayment
-	V           url.Values
-	Printed     string
+	V          url.Values
+	Printed    string
 }
 
 // loanPage fills a loan's page (or its statement); v holds the values of
