@@ -143,3 +143,10 @@ func init() {
 	// budgetLeft is what is left of a planned amount, never below zero.
 	funcs["budgetLeft"] = func(planned, spent int64) int64 { return max(0, planned-spent) }
 }
+
+func init() {
+	// The audit page filters by the steps and records of money too.
+	auditActions = append(auditActions, caunoi.ActionAppraise, caunoi.ActionApprove, caunoi.ActionReject, caunoi.ActionDisburse,
+		caunoi.ActionRepay, caunoi.ActionReverse, caunoi.ActionWriteOff)
+	auditEntities = append(auditEntities, "fund", "fund_entry", "loan", "cost_norm", "budget_plan", "expenditure")
+}
