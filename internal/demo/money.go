@@ -210,9 +210,9 @@ func (m *moneyLoader) activeBorrower(pool map[string][]*caunoi.Client, clubs []s
 	return cs[(i/len(clubs))%len(cs)], m.orgs[k]
 }
 
-// loanEvents plans a loan and its repayments: a matured loan is repaid a
-// quarter at a time, sometimes a few days late, the last payment settling
-// it; a loan out now is repaid month by month up to today, except for the
+// loanEvents plans a loan and its repayments: a matured loan is repaid
+// six months at a time, sometimes a few days late, the last payment
+// settling it; a loan out now is repaid month by month up to today, except for the
 // late payers and those who stopped.
 func (m *moneyLoader) loanEvents(p *plannedLoan, matured bool, today time.Time) []event {
 	evs := []event{{on: p.disbursed, loan: p}}
@@ -222,12 +222,13 @@ func (m *moneyLoader) loanEvents(p *plannedLoan, matured bool, today time.Time) 
 		panic(err) // the terms above are valid
 	}
 	if matured {
-		for q := 0; q < len(sched); q += 3 {
+		// Paid at the club's meetings every six months.
+		for q := 0; q < len(sched); q += 6 {
 			var due int64
-			for _, in := range sched[q:min(q+3, len(sched))] {
+			for _, in := range sched[q:min(q+6, len(sched))] {
 				due += in.Total()
 			}
-			on := time.Time(sched[min(q+2, len(sched)-1)].Due).AddDate(0, 0, m.rng.IntN(10))
+			on := time.Time(sched[min(q+5, len(sched)-1)].Due).AddDate(0, 0, m.rng.IntN(10))
 			evs = append(evs, event{on: on, loan: p, pay: due})
 		}
 		return evs
