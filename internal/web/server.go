@@ -128,7 +128,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
-		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
+		Places: s.Places, Activities: s.Acts, Syncer: sqldb.NewSyncService(db), UIC: s.UIC, Cat: cat, Log: log,
 		Providers: s.Providers, Services: s.Services, Referrals: s.Referrals,
 		Funds: s.Funds, Loans: s.Loans, Budgets: s.Budgets,
 	}
