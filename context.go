@@ -47,12 +47,22 @@ const (
 	PermProviderRead  Permission = "provider.read"  // see the directory of service providers shared with one's organisations
 	PermProviderWrite Permission = "provider.write" // keep the providers of the subtree
 	PermServiceWrite  Permission = "service.write"  // record services given to clients and referrals
+	// Hotline, shelter and reintegration. Hotline cases and shelter stays
+	// are the most sensitive records (violence, police): case.read is held
+	// by the staff of the group running the hotline (group leaders, peer
+	// educators) and the province officers above it, never by outreach
+	// workers, national officers or administrators.
+	PermCaseRead           Permission = "case.read"           // see hotline cases and shelter stays of the subtree
+	PermCaseWrite          Permission = "case.write"          // take hotline calls: cases, follow-ups, referrals, closing
+	PermShelterWrite       Permission = "shelter.write"       // keep the beds of shelters, admit and discharge
+	PermReintegrationWrite Permission = "reintegration.write" // prepare residents' return, influence maps, handover, follow-ups, relapse
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermOrgRead, PermOrgWrite, PermUserRead, PermUserWrite, PermAuditRead,
 	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn,
-	PermProviderRead, PermProviderWrite, PermServiceWrite}
+	PermProviderRead, PermProviderWrite, PermServiceWrite,
+	PermCaseRead, PermCaseWrite, PermShelterWrite, PermReintegrationWrite}
 
 // RolePermissions is what each role may do. National officers hold no
 // client-level permission: they see aggregates only. Administrators manage
@@ -61,11 +71,14 @@ var RolePermissions = map[Role][]Permission{
 	RoleOutreachWorker: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
 		PermProviderRead, PermServiceWrite},
 	RolePeerEducator: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
-		PermProviderRead, PermServiceWrite},
+		PermProviderRead, PermServiceWrite,
+		PermCaseRead, PermCaseWrite, PermShelterWrite, PermReintegrationWrite},
 	RoleGroupLeader: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn,
-		PermProviderRead, PermProviderWrite, PermServiceWrite},
+		PermProviderRead, PermProviderWrite, PermServiceWrite,
+		PermCaseRead, PermCaseWrite, PermShelterWrite, PermReintegrationWrite},
 	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn,
-		PermProviderRead, PermProviderWrite},
+		PermProviderRead, PermProviderWrite,
+		PermCaseRead, PermShelterWrite},
 	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn, PermProviderRead},
 	RoleAdmin:           {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn},
 }
