@@ -206,6 +206,7 @@ func (e *EventRecord) Validate(kind string, r *Reintegration, now time.Time) err
 
 // ReintegrationFilter selects reintegrations.
 type ReintegrationFilter struct {
+	ID       string // one reintegration
 	OrgID    string
 	CentreID string
 	ClubID   string

@@ -174,6 +174,7 @@ type ShelterFilter struct {
 
 // StayFilter selects stays.
 type StayFilter struct {
+	ID         string // one stay
 	OrgID      string
 	ProviderID string
 	ClientID   string

@@ -163,6 +163,9 @@ func (s *ReintegrationService) FindReintegrations(ctx context.Context, f caunoi.
 		if err := tx.orgFilter(ctx, &w, f.OrgID, "r.org_path"); err != nil {
 			return err
 		}
+		if f.ID != "" {
+			w.add(" AND r.id = ", w.arg(f.ID))
+		}
 		if f.CentreID != "" {
 			w.add(" AND r.centre_id = ", w.arg(f.CentreID))
 		}

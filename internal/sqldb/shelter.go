@@ -297,6 +297,9 @@ func (s *ShelterService) FindStays(ctx context.Context, f caunoi.StayFilter) ([]
 			}
 			w.add(" AND s.org_path >= ", w.arg(o.Path), " AND s.org_path < ", w.arg(pathEnd(o.Path)))
 		}
+		if f.ID != "" {
+			w.add(" AND s.id = ", w.arg(f.ID))
+		}
 		if f.ProviderID != "" {
 			w.add(" AND s.provider_id = ", w.arg(f.ProviderID))
 		}
