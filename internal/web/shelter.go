@@ -63,18 +63,18 @@ type shelterShowData struct {
 	Open    []shelterStayRow
 	Past    []shelterStayRow
 	// The forms.
-	CanKeep     bool // add and retire beds
-	CanAdmit    bool
-	AdmitOrgs   []*caunoi.Organisation
-	FreeBeds    []caunoi.ShelterBed
-	Query       string
-	Clients     []*caunoi.Client
-	Case        *caunoi.HotlineCase
-	Reasons     []string
-	Discharges  []string
-	TodayText   string
-	StayID      string
-	BedID       string
+	CanKeep    bool // add and retire beds
+	CanAdmit   bool
+	AdmitOrgs  []*caunoi.Organisation
+	FreeBeds   []caunoi.ShelterBed
+	Query      string
+	Clients    []*caunoi.Client
+	Case       *caunoi.HotlineCase
+	Reasons    []string
+	Discharges []string
+	TodayText  string
+	StayID     string
+	BedID      string
 }
 
 // shelterChartDays are the periods the occupancy chart offers.
