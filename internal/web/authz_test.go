@@ -33,6 +33,7 @@ type actorFixture struct {
 // covers: its ids are out of scope for every role, even national ones.
 type outside struct {
 	org, user, client, contact, token, place, activity, consent, membership string
+	hotlineCase, shelter, bed, stay, reintegration, influence                string
 }
 
 func TestAuthorizationWalksEveryRoute(t *testing.T) {
@@ -159,7 +160,8 @@ func pathParams(path string) []string {
 
 // entityOf tells which kind of record a route's {id} names.
 func entityOf(path string) string {
-	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships"} {
+	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships",
+		"cases", "shelters", "beds", "stays", "reintegration", "reintegrations", "influence"} {
 		if strings.Contains(path, "/"+p+"/{id}") {
 			return p
 		}
@@ -170,6 +172,8 @@ func entityOf(path string) string {
 func outParams(o outside) map[string]string {
 	return map[string]string{"orgs": o.org, "users": o.user, "clients": o.client, "contacts": o.contact, "tokens": o.token,
 		"api_tokens": o.token, "places": o.place, "activities": o.activity, "consents": o.consent, "memberships": o.membership,
+		"cases": o.hotlineCase, "shelters": o.shelter, "beds": o.bed, "stays": o.stay, "reintegration": o.reintegration,
+		"reintegrations": o.reintegration, "influence": o.influence,
 		"id": "", "code": "99999", "kind": "contacts"}
 }
 
@@ -362,6 +366,7 @@ func buildActor(t *testing.T, srv *web.Server, db *sqldb.DB, username string) *a
 			t.Fatalf("%s: no client in scope with a consent and a membership", username)
 		}
 	}
+	casesInScope(t, db, actx, actor, a.in)
 	secret, _, err := users.CreateToken(actx, "kiểm tra", time.Now().Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -438,5 +443,7 @@ func buildOutside(t *testing.T, db *sqldb.DB) outside {
 	if err := sqldb.NewClientService(db).AddMembership(uctx, m); err != nil {
 		t.Fatal(err)
 	}
-	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID}
+	out := outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID}
+	casesOutside(t, db, ctx, uctx, prov.ID, group.ID, c.ID, &out)
+	return out
 }
