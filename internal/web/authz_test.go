@@ -33,7 +33,7 @@ type actorFixture struct {
 // covers: its ids are out of scope for every role, even national ones.
 type outside struct {
 	org, user, client, contact, token, place, activity, consent, membership string
-	hotlineCase, shelter, bed, stay, reintegration, influence                string
+	hotlineCase, shelter, bed, stay, reintegration, influence               string
 }
 
 func TestAuthorizationWalksEveryRoute(t *testing.T) {
