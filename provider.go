@@ -38,9 +38,11 @@ var ProviderKinds = []string{ProviderHealthFacility, ProviderHIVTestingSite, Pro
 // service kinds (ServiceKinds) it offers: a referral must ask for one of
 // them.
 type Provider struct {
-	ID            string   `json:"id"`
-	OrgID         string   `json:"org_id"`
-	OrgPath       string   `json:"-"`
+	ID      string `json:"id"`
+	OrgID   string `json:"org_id"`
+	OrgPath string `json:"-"`
+	// OrgName is the name of the keeping organisation (read only).
+	OrgName       string   `json:"org_name,omitempty"`
 	Kind          string   `json:"kind"`
 	Name          string   `json:"name"`
 	Services      []string `json:"services"`

@@ -62,12 +62,17 @@ type Referral struct {
 	Status string `json:"status"`
 	// ClosedOn is the day of the outcome; ServiceID the service received
 	// when reached; Outcome a note on it.
-	ClosedOn  *Date     `json:"closed_on,omitempty"`
-	ServiceID string    `json:"service_id,omitempty"`
-	Outcome   string    `json:"outcome,omitempty"`
-	Version   int       `json:"version"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ClosedOn  *Date  `json:"closed_on,omitempty"`
+	ServiceID string `json:"service_id,omitempty"`
+	Outcome   string `json:"outcome,omitempty"`
+	// Read only, for lists: the client's nickname and UIC (never an
+	// identifying field) and the provider's name.
+	ClientNickname string    `json:"client_nickname,omitempty"`
+	ClientUIC      string    `json:"client_uic,omitempty"`
+	ProviderName   string    `json:"provider_name,omitempty"`
+	Version        int       `json:"version"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 	Voiding
 }
 

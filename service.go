@@ -115,12 +115,17 @@ type Service struct {
 	ProviderID string `json:"provider_id,omitempty"`
 	WorkerID   string `json:"worker_id"`
 	// ReferralID is the referral the service closed, if any (read only).
-	ReferralID string    `json:"referral_id,omitempty"`
-	Notes      string    `json:"notes,omitempty"`
-	Version    int       `json:"version"`
-	CreatedBy  string    `json:"created_by,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ReferralID string `json:"referral_id,omitempty"`
+	// Read only, for lists: the client's nickname and UIC (never an
+	// identifying field) and the provider's name.
+	ClientNickname string    `json:"client_nickname,omitempty"`
+	ClientUIC      string    `json:"client_uic,omitempty"`
+	ProviderName   string    `json:"provider_name,omitempty"`
+	Notes          string    `json:"notes,omitempty"`
+	Version        int       `json:"version"`
+	CreatedBy      string    `json:"created_by,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 	Voiding
 }
 

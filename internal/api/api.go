@@ -34,6 +34,9 @@ type API struct {
 	Contacts   caunoi.ContactService
 	Places     caunoi.PlaceService
 	Activities caunoi.ActivityService
+	Providers  caunoi.ProviderService
+	Services   caunoi.ServiceService
+	Referrals  caunoi.ReferralService
 	UIC        caunoi.UICFormula
 	Cat        *i18n.Catalogue
 	Log        *slog.Logger

@@ -104,6 +104,9 @@ func Load(ctx context.Context, db *sqldb.DB) (*Summary, error) {
 			return nil, err
 		}
 	}
+	if err := l.makeServices(db); err != nil {
+		return nil, err
+	}
 	if err := l.makeHotline(db); err != nil {
 		return nil, err
 	}

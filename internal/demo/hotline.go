@@ -159,6 +159,9 @@ type scene struct {
 	risk                                       string
 	summary, plan                              string
 	referKind                                  string
+	// declines: the person decided against the service referred (a
+	// victim of domestic violence not ready to go to law, say).
+	declines bool
 }
 
 // hotlineGroup says which calls a group's hotline takes.
@@ -183,12 +186,14 @@ var (
 		types: []string{caunoi.GBVPhysicalAssault, caunoi.GBVPsychologicalAbuse}, contexts: []string{"domestic_violence", "intimate_partner"},
 		action: []string{"counselling", "safety_planning"}, risk: caunoi.RiskHigh,
 		summary: "Chồng say rượu đánh, đuổi ra khỏi nhà lúc nửa đêm; có vết bầm ở tay và mặt. Chị sợ về nhà.",
-		plan:    "Tối nay ngủ nhà chị gái ở phường bên. Nếu chồng tìm đến thì gọi ngay đường dây nóng hoặc 113.", referKind: caunoi.ServiceLegalAid}
+		plan:    "Tối nay ngủ nhà chị gái ở phường bên. Nếu chồng tìm đến thì gọi ngay đường dây nóng hoặc 113.", referKind: caunoi.ServiceLegalAid,
+		declines: true}
 	sceneDomesticMoney = &scene{channel: "zalo", caller: "self", issues: []string{caunoi.IssueGBV},
 		types: []string{caunoi.GBVPsychologicalAbuse, caunoi.GBVDenialOfResources}, contexts: []string{"domestic_violence"},
 		action: []string{"counselling", "information"}, risk: caunoi.RiskMedium,
 		summary: "Gia đình chồng giữ hết tiền, không cho gửi tiền nuôi con, chửi mắng hằng ngày.",
-		plan:    "Giữ giấy tờ tùy thân bên người; hẹn gặp đồng đẳng viên ở nhóm vào chiều thứ Năm.", referKind: caunoi.ServiceLegalAid}
+		plan:    "Giữ giấy tờ tùy thân bên người; hẹn gặp đồng đẳng viên ở nhóm vào chiều thứ Năm.", referKind: caunoi.ServiceLegalAid,
+		declines: true}
 	sceneClientAssault = &scene{channel: "phone", caller: "self", issues: []string{caunoi.IssueRightsViolation, caunoi.IssueGBV},
 		violators: []string{"client"}, types: []string{caunoi.GBVRape, caunoi.GBVPhysicalAssault}, contexts: []string{"by_client", "during_sex_work"},
 		action: []string{"counselling", "accompanied", "medical_care"}, risk: caunoi.RiskCritical,
@@ -321,6 +326,10 @@ func (h *hotlineLoader) makeCase(s caseSpec) error {
 			closed := caunoi.Date(day.AddDate(0, 0, h.between(2, 10)))
 			t := caunoi.ReferralTransition{Version: r.Version, Status: caunoi.ReferralReached, ClosedOn: closed,
 				Service: &caunoi.Service{GivenOn: closed, WorkerID: h.users[s.worker].ID}}
+			if sc.declines {
+				t = caunoi.ReferralTransition{Version: r.Version, Status: caunoi.ReferralDeclined, ClosedOn: closed,
+					Outcome: "Chị chưa muốn làm thủ tục pháp lý"}
+			}
 			if _, err := h.referrals.TransitionReferral(h.ctx, r.ID, t); err != nil {
 				return fmt.Errorf("demo: referral reached, of %q: %w", org.Name, err)
 			}

@@ -20,8 +20,7 @@ func TestCasesEnumsAreTranslated(t *testing.T) {
 		"follow_up_status": {caunoi.FollowUpPlanned, caunoi.FollowUpDone, caunoi.FollowUpCancelled},
 		"admission_reason": caunoi.AdmissionReasons, "discharge_reason": caunoi.DischargeReasons, "relation": caunoi.Relations,
 		"influence": caunoi.Influences, "wellbeing": caunoi.FollowUpWellbeing, "reintegration_status": caunoi.ReintegrationStatuses,
-		"reintegration_event":  {caunoi.EventFollowUp, caunoi.EventRelapse},
-		"hotline.service_kind": caunoi.ServiceKinds, "hotline.referral_status": caunoi.ReferralStatuses,
+		"reintegration_event": {caunoi.EventFollowUp, caunoi.EventRelapse},
 	}
 	for n := 1; n <= 3; n++ {
 		lists["strength"] = append(lists["strength"], strconv.Itoa(n))

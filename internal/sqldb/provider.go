@@ -17,7 +17,8 @@ func NewProviderService(db *DB) *ProviderService { return &ProviderService{db: d
 var _ caunoi.ProviderService = (*ProviderService)(nil)
 
 const providerCols = `p.id, p.org_id, p.org_path, p.kind, p.name, p.services, p.address, COALESCE(p.admin_unit_code, ''), p.lat, p.lng,
-	p.contact, p.opening_hours, p.friendly, p.notes, p.version, p.created_at, p.updated_at, p.voided_at, p.voided_by, p.void_reason`
+	p.contact, p.opening_hours, p.friendly, p.notes, p.version, p.created_at, p.updated_at, p.voided_at, p.voided_by, p.void_reason,
+	(SELECT o.name FROM orgs o WHERE o.id = p.org_id)`
 
 func scanProvider(sc scanner) (*caunoi.Provider, error) {
 	var p caunoi.Provider
@@ -25,7 +26,8 @@ func scanProvider(sc scanner) (*caunoi.Provider, error) {
 	var lat, lng sql.NullFloat64
 	var voided sql.NullTime
 	err := sc.Scan(&p.ID, &p.OrgID, &p.OrgPath, &p.Kind, &p.Name, &services, &p.Address, &p.AdminUnitCode, &lat, &lng,
-		&p.Contact, &p.OpeningHours, &p.Friendly, &p.Notes, &p.Version, &p.CreatedAt, &p.UpdatedAt, &voided, &p.VoidedBy, &p.VoidReason)
+		&p.Contact, &p.OpeningHours, &p.Friendly, &p.Notes, &p.Version, &p.CreatedAt, &p.UpdatedAt, &voided, &p.VoidedBy, &p.VoidReason,
+		&p.OrgName)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +227,7 @@ func (s *ProviderService) CreateProvider(ctx context.Context, p *caunoi.Provider
 		if err := tx.checkUnitCode(ctx, p.AdminUnitCode); err != nil {
 			return err
 		}
-		p.OrgPath, p.Version, p.CreatedAt, p.UpdatedAt = o.Path, 1, tx.now, tx.now
+		p.OrgPath, p.OrgName, p.Version, p.CreatedAt, p.UpdatedAt = o.Path, o.Name, 1, tx.now, tx.now
 		res, err := tx.ExecContext(ctx, `INSERT INTO providers (id, org_id, org_path, kind, name, name_search, services, address, admin_unit_code,
 			lat, lng, contact, opening_hours, friendly, notes, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) ON CONFLICT (id) DO NOTHING`,

@@ -21,14 +21,17 @@ var _ caunoi.ReferralService = (*ReferralService)(nil)
 
 const referralCols = `r.id, r.org_id, r.org_path, r.client_id, r.provider_id, r.service_kind, r.referred_on, r.due_on, r.referred_by, r.code,
 	r.reason, r.status, r.closed_on, COALESCE(r.service_id, ''), r.outcome, r.version, r.created_at, r.updated_at,
-	r.voided_at, r.voided_by, r.void_reason`
+	r.voided_at, r.voided_by, r.void_reason,
+	(SELECT c.nickname FROM clients c WHERE c.id = r.client_id), (SELECT c.uic FROM clients c WHERE c.id = r.client_id),
+	(SELECT p.name FROM providers p WHERE p.id = r.provider_id)`
 
 func scanReferral(sc scanner) (*caunoi.Referral, error) {
 	var r caunoi.Referral
 	var referred, due time.Time
 	var closed, voided sql.NullTime
 	err := sc.Scan(&r.ID, &r.OrgID, &r.OrgPath, &r.ClientID, &r.ProviderID, &r.ServiceKind, &referred, &due, &r.ReferredBy, &r.Code,
-		&r.Reason, &r.Status, &closed, &r.ServiceID, &r.Outcome, &r.Version, &r.CreatedAt, &r.UpdatedAt, &voided, &r.VoidedBy, &r.VoidReason)
+		&r.Reason, &r.Status, &closed, &r.ServiceID, &r.Outcome, &r.Version, &r.CreatedAt, &r.UpdatedAt, &voided, &r.VoidedBy, &r.VoidReason,
+		&r.ClientNickname, &r.ClientUIC, &r.ProviderName)
 	if err != nil {
 		return nil, err
 	}
@@ -178,6 +181,11 @@ func (s *ReferralService) CreateReferral(ctx context.Context, r *caunoi.Referral
 		if n, _ := res.RowsAffected(); n == 0 {
 			return caunoi.Errorf(caunoi.ECONFLICT, "err.id.taken", nil)
 		}
+		stored, err := tx.findReferral(ctx, r.ID, caunoi.PermClientRead)
+		if err != nil {
+			return err
+		}
+		*r = *stored
 		return tx.audit(caunoi.ActionCreate, "referral", r.ID, r.OrgPath, nil, r, "")
 	})
 }
@@ -290,7 +298,7 @@ func (tx *Tx) referralService(ctx context.Context, r *caunoi.Referral, t *caunoi
 	if err := tx.audit(caunoi.ActionCreate, "service", sv.ID, sv.OrgPath, nil, sv, ""); err != nil {
 		return "", err
 	}
-	sv.ReferralID = r.ID
+	sv.ReferralID, sv.ProviderName, sv.ClientNickname, sv.ClientUIC = r.ID, r.ProviderName, r.ClientNickname, r.ClientUIC
 	return sv.ID, nil
 }
 

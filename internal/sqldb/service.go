@@ -20,14 +20,17 @@ var _ caunoi.ServiceService = (*ServiceService)(nil)
 
 const serviceCols = `s.id, s.org_id, s.org_path, s.client_id, s.kind, s.detail, s.result, s.trade, s.quantity, s.amount_vnd, s.given_on,
 	COALESCE(s.provider_id, ''), s.worker_id, COALESCE((SELECT r.id FROM referrals r WHERE r.service_id = s.id), ''), s.notes,
-	s.version, s.created_by, s.created_at, s.updated_at, s.voided_at, s.voided_by, s.void_reason`
+	s.version, s.created_by, s.created_at, s.updated_at, s.voided_at, s.voided_by, s.void_reason,
+	(SELECT c.nickname FROM clients c WHERE c.id = s.client_id), (SELECT c.uic FROM clients c WHERE c.id = s.client_id),
+	COALESCE((SELECT p.name FROM providers p WHERE p.id = s.provider_id), '')`
 
 func scanService(sc scanner) (*caunoi.Service, error) {
 	var s caunoi.Service
 	var given time.Time
 	var voided sql.NullTime
 	err := sc.Scan(&s.ID, &s.OrgID, &s.OrgPath, &s.ClientID, &s.Kind, &s.Detail, &s.Result, &s.Trade, &s.Quantity, &s.AmountVND, &given,
-		&s.ProviderID, &s.WorkerID, &s.ReferralID, &s.Notes, &s.Version, &s.CreatedBy, &s.CreatedAt, &s.UpdatedAt, &voided, &s.VoidedBy, &s.VoidReason)
+		&s.ProviderID, &s.WorkerID, &s.ReferralID, &s.Notes, &s.Version, &s.CreatedBy, &s.CreatedAt, &s.UpdatedAt, &voided, &s.VoidedBy, &s.VoidReason,
+		&s.ClientNickname, &s.ClientUIC, &s.ProviderName)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +126,11 @@ func (s *ServiceService) CreateService(ctx context.Context, sv *caunoi.Service) 
 		if err := tx.insertService(ctx, sv); err != nil {
 			return err
 		}
+		stored, err := tx.findService(ctx, sv.ID, caunoi.PermClientRead)
+		if err != nil {
+			return err
+		}
+		*sv = *stored
 		return tx.audit(caunoi.ActionCreate, "service", sv.ID, sv.OrgPath, nil, sv, "")
 	})
 }

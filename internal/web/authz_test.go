@@ -33,6 +33,7 @@ type actorFixture struct {
 // covers: its ids are out of scope for every role, even national ones.
 type outside struct {
 	org, user, client, contact, token, place, activity, consent, membership string
+	provider, service, referral                                             string
 	hotlineCase, shelter, bed, stay, reintegration, influence               string
 }
 
@@ -161,6 +162,7 @@ func pathParams(path string) []string {
 // entityOf tells which kind of record a route's {id} names.
 func entityOf(path string) string {
 	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships",
+		"providers", "services", "referrals",
 		"cases", "shelters", "beds", "stays", "reintegration", "reintegrations", "influence"} {
 		if strings.Contains(path, "/"+p+"/{id}") {
 			return p
@@ -172,6 +174,7 @@ func entityOf(path string) string {
 func outParams(o outside) map[string]string {
 	return map[string]string{"orgs": o.org, "users": o.user, "clients": o.client, "contacts": o.contact, "tokens": o.token,
 		"api_tokens": o.token, "places": o.place, "activities": o.activity, "consents": o.consent, "memberships": o.membership,
+		"providers": o.provider, "services": o.service, "referrals": o.referral,
 		"cases": o.hotlineCase, "shelters": o.shelter, "beds": o.bed, "stays": o.stay, "reintegration": o.reintegration,
 		"reintegrations": o.reintegration, "influence": o.influence,
 		"id": "", "code": "99999", "kind": "contacts"}
@@ -227,6 +230,8 @@ func do(srv *web.Server, rt web.Route, path string, ids map[string]string, cooki
 			switch {
 			case strings.HasSuffix(rt.Path, "/void"):
 				body = `{"version":1,"reason":"kiểm tra"}`
+			case strings.HasPrefix(rt.Path, "/api/v1/referrals/") && strings.HasSuffix(rt.Path, "/status"):
+				body = `{"version":1,"status":"lost","closed_on":"` + today + `"}`
 			case strings.HasSuffix(rt.Path, "/withdraw"):
 				body = `{"withdrawn_on":"` + today + `"}`
 			case strings.HasSuffix(rt.Path, "/end"):
@@ -365,6 +370,30 @@ func buildActor(t *testing.T, srv *web.Server, db *sqldb.DB, username string) *a
 		if a.in["consents"] == "" {
 			t.Fatalf("%s: no client in scope with a consent and a membership", username)
 		}
+		svs, _, err := sqldb.NewServiceService(db).FindServices(actx, caunoi.ServiceFilter{Page: caunoi.Page{Limit: 1}})
+		if err != nil || len(svs) == 0 {
+			t.Fatalf("%s: no service in scope: %v", username, err)
+		}
+		a.in["services"] = svs[0].ID
+		rs, _, err := sqldb.NewReferralService(db).FindReferrals(actx, caunoi.ReferralFilter{Page: caunoi.Page{Limit: 1}})
+		if err != nil || len(rs) == 0 {
+			t.Fatalf("%s: no referral in scope: %v", username, err)
+		}
+		a.in["referrals"] = rs[0].ID
+	}
+	if actor.Can(caunoi.PermProviderRead) {
+		// One the user may change, if it may change any.
+		ps, _, err := sqldb.NewProviderService(db).FindProviders(actx, caunoi.ProviderFilter{Page: caunoi.Page{Limit: caunoi.MaxPageSize}})
+		if err != nil || len(ps) == 0 {
+			t.Fatalf("%s: no provider in scope: %v", username, err)
+		}
+		a.in["providers"] = ps[0].ID
+		for _, p := range ps {
+			if actor.CanAt(caunoi.PermProviderWrite, p.OrgPath) {
+				a.in["providers"] = p.ID
+				break
+			}
+		}
 	}
 	casesInScope(t, db, actx, actor, a.in)
 	secret, _, err := users.CreateToken(actx, "kiểm tra", time.Now().Add(24*time.Hour))
@@ -443,7 +472,20 @@ func buildOutside(t *testing.T, db *sqldb.DB) outside {
 	if err := sqldb.NewClientService(db).AddMembership(uctx, m); err != nil {
 		t.Fatal(err)
 	}
-	out := outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID}
+	pr := &caunoi.Provider{OrgID: prov.ID, Kind: caunoi.ProviderSTIClinic, Name: "Phòng khám ngoài phạm vi", Services: []string{caunoi.ServiceSTIExam}}
+	if err := sqldb.NewProviderService(db).CreateProvider(ctx, pr); err != nil {
+		t.Fatal(err)
+	}
+	sv := &caunoi.Service{OrgID: group.ID, ClientID: c.ID, Kind: caunoi.ServiceCounselling, GivenOn: caunoi.Date(caunoi.Today())}
+	if err := sqldb.NewServiceService(db).CreateService(uctx, sv); err != nil {
+		t.Fatal(err)
+	}
+	ref := &caunoi.Referral{OrgID: group.ID, ClientID: c.ID, ProviderID: pr.ID, ServiceKind: caunoi.ServiceSTIExam, ReferredOn: caunoi.Date(caunoi.Today())}
+	if err := sqldb.NewReferralService(db).CreateReferral(uctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	out := outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID,
+		provider: pr.ID, service: sv.ID, referral: ref.ID}
 	casesOutside(t, db, ctx, uctx, prov.ID, group.ID, c.ID, &out)
 	return out
 }

@@ -48,6 +48,7 @@ type clientShowData struct {
 	History     []statusRow
 	Consents    []consentRow
 	Memberships []membershipRow
+	Services    *clientServicesData
 
 	// The forms, for those who hold client.write on the client's
 	// organisation: the choices, today as a default, and new ids so that
@@ -73,6 +74,9 @@ func (s *Server) clientPage(r *http.Request, id string) (*page, error) {
 	d := &clientShowData{Client: c, Today: caunoi.Today().Format(dayLayout)}
 	d.Org, _ = s.Orgs.FindOrgByID(ctx, c.OrgID)
 	if d.Contacts, _, err = s.Contacts.FindContacts(ctx, caunoi.ContactFilter{ClientID: c.ID, Page: caunoi.Page{Limit: 20}}); err != nil {
+		return nil, err
+	}
+	if d.Services, err = s.clientServices(ctx, c); err != nil {
 		return nil, err
 	}
 	for i := len(c.StatusHistory) - 1; i >= 0; i-- { // newest first

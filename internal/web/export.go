@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -331,26 +332,7 @@ func (s *Server) placeExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	units := map[string]string{} // code → name, looked up once each
-	unitName := func(code string) string {
-		if code == "" {
-			return ""
-		}
-		if n, ok := units[code]; ok {
-			return n
-		}
-		units[code] = code
-		if u, err := s.Units.FindAdminUnitByCode(ctx, code); err == nil {
-			units[code] = u.Name
-		}
-		return units[code]
-	}
-	coord := func(f *float64) any {
-		if f == nil {
-			return nil
-		}
-		return *f
-	}
+	unitName := s.unitNames(ctx)
 	vi := fwValues{s.Cat.For("vi")}
 	sheet := xlsx.Sheet{Name: "Địa điểm", Columns: []xlsx.Column{
 		{Key: "kind", Header: "Loại", Width: 22},
@@ -370,6 +352,34 @@ func (s *Server) placeExport(w http.ResponseWriter, r *http.Request) {
 			return nil, ok, err
 		}
 		return []any{vi.one("place_kind.", p.Kind), vi.one("place_type.", p.Type), p.Name, p.Address, unitName(p.AdminUnitCode),
-			coord(p.Lat), coord(p.Lng), p.EstimatedWorkers, p.Notes, names[p.OrgID]}, true, nil
+			coordCell(p.Lat), coordCell(p.Lng), p.EstimatedWorkers, p.Notes, names[p.OrgID]}, true, nil
 	})
+}
+
+// unitNames returns a function that names administrative units by code
+// for an export, looking each code up once; an unknown code stays a code.
+func (s *Server) unitNames(ctx context.Context) func(code string) string {
+	units := map[string]string{}
+	return func(code string) string {
+		if code == "" {
+			return ""
+		}
+		if n, ok := units[code]; ok {
+			return n
+		}
+		units[code] = code
+		if u, err := s.Units.FindAdminUnitByCode(ctx, code); err == nil {
+			units[code] = u.Name
+		}
+		return units[code]
+	}
+}
+
+// coordCell is a latitude or longitude as a spreadsheet cell: empty when
+// the place has none.
+func coordCell(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
 }

@@ -11,7 +11,6 @@ import (
 
 	"caunoi"
 	"caunoi/internal/i18n"
-	"caunoi/internal/sqldb"
 )
 
 // The hotline pages: the duty view with the list of cases, the intake of
@@ -200,12 +199,6 @@ func (s *Server) listedClient(ctx context.Context, id string) (*caunoi.Client, b
 	return nil, false, nil
 }
 
-// casesDirectory returns the directory and the referrals the hotline
-// pages read: the services of package sqldb over the server's database.
-func casesDirectory(s *Server) (caunoi.ProviderService, caunoi.ReferralService) {
-	return sqldb.NewProviderService(s.DB), sqldb.NewReferralService(s.DB)
-}
-
 // caseNew shows the intake form. The search of a client comes back here
 // with ?q= only: nothing typed about the call goes into an address.
 func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
@@ -301,12 +294,6 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/cases/"+c.ID, "msg.case_saved")
 }
 
-// caseReferral is a referral of a case as its page shows it.
-type caseReferral struct {
-	*caunoi.Referral
-	Provider string
-}
-
 // caseTarget is a provider and a service it offers, one choice of the
 // referral form.
 type caseTarget struct {
@@ -324,7 +311,7 @@ type caseShowData struct {
 	Case      *caunoi.HotlineCase
 	Org       *caunoi.Organisation
 	Client    *caunoi.Client
-	Referrals []caseReferral
+	Referrals []*caunoi.Referral
 	Stays     []*caunoi.ShelterStay
 	Today     time.Time
 	Overdue   bool
@@ -357,17 +344,12 @@ func (s *Server) casePage(r *http.Request, id string) (*page, error) {
 			return nil, err
 		}
 	}
-	providers, referrals := casesDirectory(s)
 	for _, rid := range c.ReferralIDs {
-		ref, err := referrals.FindReferralByID(ctx, rid)
+		ref, err := s.Referrals.FindReferralByID(ctx, rid)
 		if err != nil {
 			return nil, err
 		}
-		row := caseReferral{Referral: ref}
-		if p, err := providers.FindProviderByID(ctx, ref.ProviderID); err == nil {
-			row.Provider = p.Name
-		}
-		d.Referrals = append(d.Referrals, row)
+		d.Referrals = append(d.Referrals, ref)
 	}
 	if d.Stays, _, err = s.Shelters.FindStays(ctx, caunoi.StayFilter{CaseID: c.ID}); err != nil {
 		return nil, err
@@ -378,7 +360,7 @@ func (s *Server) casePage(r *http.Request, id string) (*page, error) {
 		d.Channels, d.Risks, d.Outcomes = caunoi.FollowUpChannels, caunoi.RiskLevels, caunoi.CaseOutcomes
 		d.CanRefer = c.ClientID != "" && a.CanAt(caunoi.PermServiceWrite, c.OrgPath) && a.Can(caunoi.PermProviderRead)
 		if d.CanRefer {
-			list, _, err := providers.FindProviders(ctx, caunoi.ProviderFilter{OrgID: c.OrgID, Page: caunoi.Page{Limit: caunoi.MaxPageSize}})
+			list, _, err := s.Providers.FindProviders(ctx, caunoi.ProviderFilter{OrgID: c.OrgID, Page: caunoi.Page{Limit: caunoi.MaxPageSize}})
 			if err != nil {
 				return nil, err
 			}

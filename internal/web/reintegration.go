@@ -78,8 +78,7 @@ func (s *Server) reintForm(r *http.Request, v url.Values) (*page, error) {
 		v.Set("org_id", fwDefaultOrg(orgs))
 	}
 	d := &reintFormData{Orgs: orgs, Query: strings.TrimSpace(v.Get("q"))}
-	providers, _ := casesDirectory(s)
-	if d.Centres, _, err = providers.FindProviders(ctx, caunoi.ProviderFilter{Kind: caunoi.ProviderRehabCentre, Page: caunoi.Page{Limit: caunoi.MaxPageSize}}); err != nil {
+	if d.Centres, _, err = s.Providers.FindProviders(ctx, caunoi.ProviderFilter{Kind: caunoi.ProviderRehabCentre, Page: caunoi.Page{Limit: caunoi.MaxPageSize}}); err != nil {
 		return nil, err
 	}
 	if d.Query != "" {
@@ -170,8 +169,7 @@ func (s *Server) reintPage(r *http.Request, id string) (*page, error) {
 	d := &reintShowData{R: ri, Map: newEcomap(ri.Nickname, ri.People), Relations: caunoi.Relations, Wellbeing: caunoi.FollowUpWellbeing,
 		TodayText: caunoi.Today().Format(dayLayout), PersonID: caunoi.NewID()}
 	d.Org, _ = s.Orgs.FindOrgByID(ctx, ri.OrgID)
-	providers, _ := casesDirectory(s)
-	if p, err := providers.FindProviderByID(ctx, ri.CentreID); err == nil {
+	if p, err := s.Providers.FindProviderByID(ctx, ri.CentreID); err == nil {
 		d.Centre = p.Name
 	}
 	if ri.ClubID != "" {

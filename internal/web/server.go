@@ -35,6 +35,12 @@ type Server struct {
 	Places   caunoi.PlaceService
 	Acts     caunoi.ActivityService
 	Imports  caunoi.ImportService
+
+	// Services and referrals.
+	Providers caunoi.ProviderService
+	Services  caunoi.ServiceService
+	Referrals caunoi.ReferralService
+
 	// UIC is the formula of unique identifier codes (CAUNOI_UIC_FORMULA).
 	UIC      caunoi.UICFormula
 	Cat      *i18n.Catalogue
@@ -104,6 +110,11 @@ func New(cfg Config) (*Server, error) {
 		Places:   sqldb.NewPlaceService(db),
 		Acts:     sqldb.NewActivityService(db),
 		Imports:  sqldb.NewImportService(db),
+
+		Providers: sqldb.NewProviderService(db),
+		Services:  sqldb.NewServiceService(db),
+		Referrals: sqldb.NewReferralService(db),
+
 		UIC:      cfg.UIC,
 		Cat:      cat,
 		Sessions: sm,
@@ -116,6 +127,7 @@ func New(cfg Config) (*Server, error) {
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
 		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
+		Providers: s.Providers, Services: s.Services, Referrals: s.Referrals,
 	}
 	s.API.Hotline, s.API.Shelters, s.API.Reintegrations = s.Hotline, s.Shelters, s.Reintegrations
 	if err := s.parseTemplates(); err != nil {
