@@ -81,7 +81,7 @@ func newCasesBench(b *testing.B, db *sqldb.DB, n int) *casesBench {
 	var cases, follow [][]any
 	for i := range n {
 		g := groups[i%len(groups)]
-		at := now.Add(-time.Duration(rng.Int64N(int64(730*24*time.Hour)))).Truncate(time.Second)
+		at := now.Add(-time.Duration(rng.Int64N(int64(730 * 24 * time.Hour)))).Truncate(time.Second)
 		id := caunoi.NewID()
 		risk := risks[rng.IntN(len(risks))]
 		status := "closed"
