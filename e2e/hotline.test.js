@@ -135,7 +135,8 @@ test('a call without an issue is refused with what to fix, and nothing is stored
     await checkLayout(page, 'the refused intake');
     await page.goto('/cases');
     assert.equal((await page.locator('nav.pager span').textContent()).trim(), before, 'no case was stored');
-    assert.deepEqual(problems, [], 'no console errors, CSP violations or failed requests');
+    // The refused form's own 422 is the only error the browser may report.
+    assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), [], 'no console errors, CSP violations or failed requests');
   } finally {
     await ctx.close();
   }
