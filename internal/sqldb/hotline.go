@@ -665,7 +665,10 @@ func (s *HotlineService) FindCases(ctx context.Context, f caunoi.CaseFilter) ([]
 }
 
 // DutyView returns the open cases by risk and the follow-ups overdue or
-// due today, on the database's clock.
+// due today, on the database's clock. Each part is one query that an
+// index of open cases or of planned follow-ups serves; no list is counted
+// past MaxPageSize rows but the open cases, whose total is the sum of the
+// counts by risk.
 func (s *HotlineService) DutyView(ctx context.Context, orgID string) (*caunoi.DutyView, error) {
 	if _, err := caunoi.Require(ctx, caunoi.PermCaseRead); err != nil {
 		return nil, err
@@ -674,57 +677,102 @@ func (s *HotlineService) DutyView(ctx context.Context, orgID string) (*caunoi.Du
 	err := s.db.inTx(ctx, false, func(tx *Tx) error {
 		today := dayOf(tx.now)
 		d = &caunoi.DutyView{Today: caunoi.Date(today)}
-		var w query
-		if err := tx.caseWhere(ctx, &w, orgID); err != nil {
+		var orgPath string
+		if orgID != "" {
+			o, err := tx.findOrg(ctx, orgID, caunoi.PermCaseRead)
+			if err != nil {
+				return err
+			}
+			orgPath = o.Path
+		}
+		// where appends the actor's scope, and the organisation's subtree,
+		// on the path column col.
+		where := func(q *query, col string) error {
+			if err := q.scope(tx.actor, caunoi.PermCaseRead, col); err != nil {
+				return err
+			}
+			if orgPath != "" {
+				q.add(" AND ", col, " >= ", q.arg(orgPath), " AND ", col, " < ", q.arg(pathEnd(orgPath)))
+			}
+			return nil
+		}
+		// The counts by risk, from the partial index of open cases alone.
+		var c query
+		c.add("SELECT h.risk_rank, COUNT(*) FROM hotline_cases h WHERE ")
+		if err := where(&c, "h.org_path"); err != nil {
 			return err
 		}
-		// The literal status lets both databases use the partial indexes.
-		w.add(" AND h.status = 'open'")
-		counts := map[string]int{}
-		rows, err := tx.QueryContext(ctx, "SELECT h.risk, COUNT(*)"+w.String()+" GROUP BY h.risk", w.args...)
+		c.add(" AND h.status = 'open' AND h.voided_at IS NULL GROUP BY h.risk_rank")
+		counts := map[int]int{}
+		rows, err := tx.QueryContext(ctx, c.String(), c.args...)
 		if err != nil {
 			return fmt.Errorf("duty view: %w", err)
 		}
 		for rows.Next() {
-			var risk string
-			var n int
-			if err := rows.Scan(&risk, &n); err != nil {
+			var rank, n int
+			if err := rows.Scan(&rank, &n); err != nil {
 				rows.Close()
 				return fmt.Errorf("duty view: %w", err)
 			}
-			counts[risk] = n
+			counts[rank] = n
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("duty view: %w", err)
 		}
-		for i := len(caunoi.RiskLevels) - 1; i >= 0; i-- {
-			r := caunoi.RiskLevels[i]
-			d.OpenByRisk = append(d.OpenByRisk, caunoi.RiskCount{Risk: r, Count: counts[r]})
+		for rank := len(caunoi.RiskLevels); rank >= 1; rank-- {
+			d.OpenByRisk = append(d.OpenByRisk, caunoi.RiskCount{Risk: caunoi.RiskLevels[rank-1], Count: counts[rank]})
+			d.OpenTotal += counts[rank]
 		}
-		page := caunoi.Page{Limit: caunoi.MaxPageSize}
-		if d.Open, d.OpenTotal, err = listPage(ctx, tx, "open cases", caseCols, w, "h.risk_rank DESC, h.received_at, h.id", page, scanCase); err != nil {
+		// The open cases, the highest risk first, then the oldest.
+		var o query
+		o.add("SELECT ", caseCols, caseFrom, " WHERE ")
+		if err := where(&o, "h.org_path"); err != nil {
 			return err
 		}
-		// The same cases, by the day of their planned follow-up.
-		byDue := func(op string) query {
-			q := query{args: append([]any(nil), w.args...)}
-			q.add(w.String(), " AND nf.due_on ", op, " ", q.arg(today))
-			return q
-		}
-		if d.Overdue, _, err = listPage(ctx, tx, "overdue follow-ups", caseCols, byDue("<"), "nf.due_on, h.risk_rank DESC, h.id", page, scanCase); err != nil {
+		o.add(" AND h.status = 'open' AND h.voided_at IS NULL ORDER BY h.risk_rank DESC, h.received_at, h.id LIMIT ", o.arg(caunoi.MaxPageSize))
+		if d.Open, err = tx.caseRows(ctx, o); err != nil {
 			return err
 		}
-		d.DueToday, _, err = listPage(ctx, tx, "follow-ups due today", caseCols, byDue("="), "h.risk_rank DESC, h.received_at, h.id", page, scanCase)
+		// The planned follow-ups before today and of today, from their
+		// partial index; a case closed or voided has none planned.
+		byDue := func(op, order string) ([]*caunoi.HotlineCase, error) {
+			var q query
+			q.add("SELECT ", caseCols, ` FROM case_follow_ups nf JOIN hotline_cases h ON h.id = nf.case_id
+				LEFT JOIN users u ON u.id = h.taken_by WHERE `)
+			if err := where(&q, "nf.org_path"); err != nil {
+				return nil, err
+			}
+			q.add(" AND nf.status = 'planned' AND nf.due_on ", op, " ", q.arg(today), " AND h.status = 'open' AND h.voided_at IS NULL ORDER BY ", order,
+				" LIMIT ", q.arg(caunoi.MaxPageSize))
+			return tx.caseRows(ctx, q)
+		}
+		if d.Overdue, err = byDue("<", "nf.due_on, h.risk_rank DESC, h.id"); err != nil {
+			return err
+		}
+		d.DueToday, err = byDue("=", "h.risk_rank DESC, h.received_at, h.id")
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range []*[]*caunoi.HotlineCase{&d.Open, &d.Overdue, &d.DueToday} {
-		if *l == nil {
-			*l = []*caunoi.HotlineCase{}
-		}
-	}
 	return d, nil
+}
+
+// caseRows reads the cases a query of caseCols selects, never nil.
+func (tx *Tx) caseRows(ctx context.Context, q query) ([]*caunoi.HotlineCase, error) {
+	rows, err := tx.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("find hotline cases: %w", err)
+	}
+	defer rows.Close()
+	out := []*caunoi.HotlineCase{}
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan hotline case: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
