@@ -28,9 +28,9 @@ type ShelterBed struct {
 	ProviderID string `json:"provider_id"`
 	OrgPath    string `json:"-"` // the path of the organisation keeping the shelter
 	Label      string `json:"label"`
-	// OpenedOn is the first night the bed is in use; zero on a new bed
+	// InUseFrom is the first night the bed is in use; zero on a new bed
 	// means today.
-	OpenedOn  Date      `json:"opened_on"`
+	InUseFrom Date      `json:"in_use_from"`
 	Notes     string    `json:"notes,omitempty"`
 	Version   int       `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
@@ -46,10 +46,10 @@ type ShelterBed struct {
 func (b *ShelterBed) Validate(now time.Time) error {
 	var v Validator
 	checkID(&b.ID, &v)
-	if time.Time(b.OpenedOn).IsZero() {
-		b.OpenedOn = Date(dayIn(now))
+	if time.Time(b.InUseFrom).IsZero() {
+		b.InUseFrom = Date(dayIn(now))
 	}
-	checkDay(&v, "opened_on", time.Time(b.OpenedOn), now)
+	checkDay(&v, "in_use_from", time.Time(b.InUseFrom), now)
 	b.Label, b.Notes = strings.TrimSpace(b.Label), strings.TrimSpace(b.Notes)
 	v.Check(b.ProviderID != "", "provider_id", "err.field.required", nil)
 	v.Check(b.Label != "" && len([]rune(b.Label)) <= 60, "label", "err.field.required_short", map[string]any{"Max": 60})

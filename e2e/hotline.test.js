@@ -153,7 +153,7 @@ test('a shelter with its occupancy chart and a returnee\'s ecomap fit a 360 px p
     await checkLayout(page, 'the shelters');
     res = await clickAndWait(page, page.locator('main ul.list li a').first());
     assert.equal(res.status(), 200);
-    assert.equal(await page.locator('figure.chart svg rect.bar-used').count() > 0, true, 'the occupancy chart is drawn');
+    assert.equal(await page.locator('figure.occupancy-chart svg rect.bar-used').count() > 0, true, 'the occupancy chart is drawn');
     await page.locator('a.button', { hasText: '365 ngày' }).click();
     await page.waitForURL(/days=365/);
     await checkLayout(page, 'a shelter, a year of occupancy');

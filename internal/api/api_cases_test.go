@@ -162,7 +162,7 @@ func TestCasesAPI(t *testing.T) {
 
 			// Shelters.
 			{name: "the officer adds a bed", as: f.officer, h: a.AddBed, method: "POST", target: "/api/v1/shelters/" + f.shelter.ID + "/beds", path: id(f.shelter.ID),
-				body: `{"id":"` + bedID + `","label":"Giường 1","opened_on":"` + yesterday + `"}`, status: 201},
+				body: `{"id":"` + bedID + `","label":"Giường 1","in_use_from":"` + yesterday + `"}`, status: 201},
 			{name: "no bed for a legal-aid centre", as: f.officer, h: a.AddBed, method: "POST", target: "/api/v1/shelters/" + f.legal.ID + "/beds", path: id(f.legal.ID),
 				body: `{"label":"Giường 1"}`, status: 422, code: caunoi.EINVALID, fields: []string{"provider_id"}},
 			{name: "admit", as: f.pe, h: a.Admit, method: "POST", target: "/api/v1/stays",

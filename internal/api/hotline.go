@@ -14,9 +14,9 @@ import (
 // record was found in the actor's scope (a record out of scope is 404
 // whatever the body).
 
-// optDay reads an optional day of a body: nil when empty, a field error
+// hotlineOptDay reads an optional day of a body: nil when empty, a field error
 // when it cannot be read.
-func optDay(v *caunoi.Validator, name, s string) *caunoi.Date {
+func hotlineOptDay(v *caunoi.Validator, name, s string) *caunoi.Date {
 	if strings.TrimSpace(s) == "" {
 		return nil
 	}
@@ -29,10 +29,10 @@ func optDay(v *caunoi.Validator, name, s string) *caunoi.Date {
 	return &day
 }
 
-// reqDay reads a required day of a body; when empty it is the zero day,
+// hotlineReqDay reads a required day of a body; when empty it is the zero day,
 // which storage refuses on the field once it has found the record.
-func reqDay(v *caunoi.Validator, name, s string) caunoi.Date {
-	if d := optDay(v, name, s); d != nil {
+func hotlineReqDay(v *caunoi.Validator, name, s string) caunoi.Date {
+	if d := hotlineOptDay(v, name, s); d != nil {
 		return *d
 	}
 	return caunoi.Date{}
@@ -140,7 +140,7 @@ func (a *API) CreateCase(w http.ResponseWriter, r *http.Request) {
 		v.Check(err == nil, "received_at", "err.datetime.format", nil)
 		c.ReceivedAt = at
 	}
-	c.NextFollowUpOn = optDay(&v, "next_follow_up_on", req.NextFollowUpOn)
+	c.NextFollowUpOn = hotlineOptDay(&v, "next_follow_up_on", req.NextFollowUpOn)
 	if err := v.Err(); err != nil {
 		a.WriteError(w, r, err)
 		return
@@ -181,7 +181,7 @@ func (a *API) UpdateCase(w http.ResponseWriter, r *http.Request) {
 	var v caunoi.Validator
 	u := caunoi.CaseUpdate{Version: req.Version, ClientID: req.ClientID, CallerType: req.CallerType, Issues: req.Issues,
 		RightsViolators: req.RightsViolators, ViolenceTypes: req.ViolenceTypes, ViolenceContexts: req.ViolenceContexts, Risk: req.Risk,
-		Actions: req.Actions, Summary: req.Summary, SafetyPlan: req.SafetyPlan, NextFollowUpOn: optDay(&v, "next_follow_up_on", req.NextFollowUpOn)}
+		Actions: req.Actions, Summary: req.Summary, SafetyPlan: req.SafetyPlan, NextFollowUpOn: hotlineOptDay(&v, "next_follow_up_on", req.NextFollowUpOn)}
 	if err := v.Err(); err != nil {
 		a.WriteError(w, r, err)
 		return
@@ -217,8 +217,8 @@ func (a *API) RecordFollowUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v caunoi.Validator
-	f := caunoi.FollowUpRecord{Version: req.Version, DoneOn: reqDay(&v, "done_on", req.DoneOn), Channel: req.Channel, Reached: req.Reached,
-		Note: req.Note, Risk: req.Risk, NextOn: optDay(&v, "next_on", req.NextOn)}
+	f := caunoi.FollowUpRecord{Version: req.Version, DoneOn: hotlineReqDay(&v, "done_on", req.DoneOn), Channel: req.Channel, Reached: req.Reached,
+		Note: req.Note, Risk: req.Risk, NextOn: hotlineOptDay(&v, "next_on", req.NextOn)}
 	if err := v.Err(); err != nil {
 		a.WriteError(w, r, err)
 		return
@@ -259,9 +259,9 @@ func (a *API) ReferCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v caunoi.Validator
-	ref := &caunoi.Referral{ID: req.ID, ProviderID: req.ProviderID, ServiceKind: req.ServiceKind, ReferredOn: reqDay(&v, "referred_on", req.ReferredOn),
+	ref := &caunoi.Referral{ID: req.ID, ProviderID: req.ProviderID, ServiceKind: req.ServiceKind, ReferredOn: hotlineReqDay(&v, "referred_on", req.ReferredOn),
 		Reason: req.Reason}
-	if d := optDay(&v, "due_on", req.DueOn); d != nil {
+	if d := hotlineOptDay(&v, "due_on", req.DueOn); d != nil {
 		ref.DueOn = *d
 	}
 	if err := v.Err(); err != nil {
@@ -292,7 +292,7 @@ func (a *API) CloseCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v caunoi.Validator
-	k := caunoi.CaseClosing{Version: req.Version, ClosedOn: reqDay(&v, "closed_on", req.ClosedOn), Outcome: req.Outcome, Note: req.Note}
+	k := caunoi.CaseClosing{Version: req.Version, ClosedOn: hotlineReqDay(&v, "closed_on", req.ClosedOn), Outcome: req.Outcome, Note: req.Note}
 	if err := v.Err(); err != nil {
 		a.WriteError(w, r, err)
 		return

@@ -69,7 +69,7 @@ func (a *API) CreateReintegration(w http.ResponseWriter, r *http.Request) {
 	}
 	var v caunoi.Validator
 	ri := &caunoi.Reintegration{ID: req.ID, OrgID: req.OrgID, ClientID: req.ClientID, CentreID: req.CentreID,
-		ExpectedOn: reqDay(&v, "expected_on", req.ExpectedOn), Notes: req.Notes}
+		ExpectedOn: hotlineReqDay(&v, "expected_on", req.ExpectedOn), Notes: req.Notes}
 	if err := v.Err(); err != nil {
 		a.WriteError(w, r, err)
 		return
@@ -97,7 +97,7 @@ func (a *API) UpdateReintegration(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v caunoi.Validator
-	u := caunoi.ReintegrationUpdate{Version: req.Version, ExpectedOn: optDay(&v, "expected_on", req.ExpectedOn), Notes: req.Notes}
+	u := caunoi.ReintegrationUpdate{Version: req.Version, ExpectedOn: hotlineOptDay(&v, "expected_on", req.ExpectedOn), Notes: req.Notes}
 	if err := v.Err(); err != nil {
 		a.WriteError(w, r, err)
 		return
@@ -174,7 +174,7 @@ func (a *API) RecordReturn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v caunoi.Validator
-	h := caunoi.ReturnHandover{Version: req.Version, ReturnedOn: reqDay(&v, "returned_on", req.ReturnedOn), ClubID: req.ClubID, Note: req.Note}
+	h := caunoi.ReturnHandover{Version: req.Version, ReturnedOn: hotlineReqDay(&v, "returned_on", req.ReturnedOn), ClubID: req.ClubID, Note: req.Note}
 	if err := v.Err(); err != nil {
 		a.WriteError(w, r, err)
 		return
@@ -204,7 +204,7 @@ func (a *API) recordEvent(w http.ResponseWriter, r *http.Request, kind string) {
 		return
 	}
 	var v caunoi.Validator
-	e := caunoi.EventRecord{Version: req.Version, On: reqDay(&v, "on", req.On), Wellbeing: req.Wellbeing, Note: req.Note}
+	e := caunoi.EventRecord{Version: req.Version, On: hotlineReqDay(&v, "on", req.On), Wellbeing: req.Wellbeing, Note: req.Note}
 	if err := v.Err(); err != nil {
 		a.WriteError(w, r, err)
 		return

@@ -69,13 +69,13 @@ func (a *API) GetOccupancy(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, Occupancy{ProviderID: r.PathValue("id"), Days: days})
 }
 
-// AddBedRequest is the body of POST /api/v1/shelters/{id}/beds. OpenedOn,
+// AddBedRequest is the body of POST /api/v1/shelters/{id}/beds. InUseFrom,
 // a day, is the first night in use (default today).
 type AddBedRequest struct {
-	ID       string `json:"id,omitempty"`
-	Label    string `json:"label"`
-	OpenedOn string `json:"opened_on,omitempty"`
-	Notes    string `json:"notes,omitempty"`
+	ID        string `json:"id,omitempty"`
+	Label     string `json:"label"`
+	InUseFrom string `json:"in_use_from,omitempty"`
+	Notes     string `json:"notes,omitempty"`
 }
 
 // AddBed answers POST /api/v1/shelters/{id}/beds with 201 and the bed.
@@ -87,8 +87,8 @@ func (a *API) AddBed(w http.ResponseWriter, r *http.Request) {
 	}
 	var v caunoi.Validator
 	b := &caunoi.ShelterBed{ID: req.ID, ProviderID: r.PathValue("id"), Label: req.Label, Notes: req.Notes}
-	if d := optDay(&v, "opened_on", req.OpenedOn); d != nil {
-		b.OpenedOn = *d
+	if d := hotlineOptDay(&v, "in_use_from", req.InUseFrom); d != nil {
+		b.InUseFrom = *d
 	}
 	if err := v.Err(); err != nil {
 		a.WriteError(w, r, err)
@@ -168,8 +168,8 @@ func (a *API) Admit(w http.ResponseWriter, r *http.Request) {
 	}
 	var v caunoi.Validator
 	s := &caunoi.ShelterStay{ID: req.ID, OrgID: req.OrgID, ProviderID: req.ProviderID, BedID: req.BedID, ClientID: req.ClientID, CaseID: req.CaseID,
-		AdmittedOn: reqDay(&v, "admitted_on", req.AdmittedOn), Reason: req.Reason}
-	if d := optDay(&v, "expected_on", req.ExpectedOn); d != nil {
+		AdmittedOn: hotlineReqDay(&v, "admitted_on", req.AdmittedOn), Reason: req.Reason}
+	if d := hotlineOptDay(&v, "expected_on", req.ExpectedOn); d != nil {
 		s.ExpectedOn = *d
 	}
 	if err := v.Err(); err != nil {
@@ -199,7 +199,7 @@ func (a *API) Discharge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v caunoi.Validator
-	d := caunoi.StayDischarge{Version: req.Version, DischargedOn: reqDay(&v, "discharged_on", req.DischargedOn), Reason: req.Reason}
+	d := caunoi.StayDischarge{Version: req.Version, DischargedOn: hotlineReqDay(&v, "discharged_on", req.DischargedOn), Reason: req.Reason}
 	if err := v.Err(); err != nil {
 		a.WriteError(w, r, err)
 		return

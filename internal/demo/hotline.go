@@ -118,7 +118,7 @@ func (h *hotlineLoader) directory() error {
 			h.prov[p.key] = pr
 		}
 		for i := range p.beds {
-			b := &caunoi.ShelterBed{ProviderID: h.prov[p.key].ID, Label: fmt.Sprintf("Giường %d", i+1), OpenedOn: opened}
+			b := &caunoi.ShelterBed{ProviderID: h.prov[p.key].ID, Label: fmt.Sprintf("Giường %d", i+1), InUseFrom: opened}
 			if err := h.shelters.AddBed(h.ctx, b); err != nil {
 				return fmt.Errorf("demo: bed of %q: %w", p.name, err)
 			}

@@ -123,7 +123,7 @@ func newCasesBench(b *testing.B, db *sqldb.DB, n int) *casesBench {
 		}
 	}
 	// Beds opened a year ago in the fixture; these stays go back two.
-	if _, err := db.WriteDB().ExecContext(ctx, "UPDATE shelter_beds SET opened_on = $1", today.AddDate(-2, 0, 0)); err != nil {
+	if _, err := db.WriteDB().ExecContext(ctx, "UPDATE shelter_beds SET in_use_from = $1", today.AddDate(-2, 0, 0)); err != nil {
 		b.Fatal(err)
 	}
 	insert("shelter_stays", `id, org_id, org_path, provider_id, bed_id, client_id, admitted_on, expected_on, reason, discharged_on, discharge_reason,

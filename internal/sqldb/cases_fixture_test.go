@@ -70,7 +70,7 @@ func (f *casesFixture) addBeds(p *caunoi.Provider, labels ...string) []*caunoi.S
 	f.tb.Helper()
 	var out []*caunoi.ShelterBed
 	for _, l := range labels {
-		b := &caunoi.ShelterBed{ProviderID: p.ID, Label: l, OpenedOn: caunoi.Date(caunoi.Today().AddDate(-1, 0, 0))}
+		b := &caunoi.ShelterBed{ProviderID: p.ID, Label: l, InUseFrom: caunoi.Date(caunoi.Today().AddDate(-1, 0, 0))}
 		if err := f.Shelters.AddBed(f.sys, b); err != nil {
 			f.tb.Fatalf("bed %s: %v", l, err)
 		}

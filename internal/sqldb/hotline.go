@@ -46,13 +46,13 @@ func scanCase(sc scanner) (*caunoi.HotlineCase, error) {
 	}
 	c.Issues, c.RightsViolators, c.ViolenceTypes = splitList[string](issues), splitList[string](violators), splitList[string](types)
 	c.ViolenceContexts, c.Actions = splitList[string](contexts), splitList[string](actions)
-	c.ClosedOn, c.NextFollowUpOn = datePtr(closed), datePtr(next)
+	c.ClosedOn, c.NextFollowUpOn = nullDay(closed), nullDay(next)
 	c.ReceivedAt, c.CreatedAt, c.UpdatedAt, c.VoidedAt = c.ReceivedAt.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC(), timePtr(voided)
 	return &c, nil
 }
 
-// datePtr turns a scanned nullable day into a *caunoi.Date.
-func datePtr(nt sql.NullTime) *caunoi.Date {
+// nullDay turns a scanned nullable day into a *caunoi.Date.
+func nullDay(nt sql.NullTime) *caunoi.Date {
 	if !nt.Valid {
 		return nil
 	}
@@ -131,7 +131,7 @@ func (tx *Tx) loadCaseDetails(ctx context.Context, c *caunoi.HotlineCase) error 
 		if err := rows.Scan(&f.ID, &due, &f.Status, &done, &f.Channel, &f.Reached, &enc, &f.DoneBy, &f.DoneByName); err != nil {
 			return fmt.Errorf("case follow-ups: %w", err)
 		}
-		f.DueOn, f.DoneOn = caunoi.Date(due.UTC()), datePtr(done)
+		f.DueOn, f.DoneOn = caunoi.Date(due.UTC()), nullDay(done)
 		if f.Note, err = tx.db.unseal("case_follow_ups", f.ID, "note", enc); err != nil {
 			return err
 		}

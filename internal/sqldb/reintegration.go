@@ -38,7 +38,7 @@ func scanReintegration(sc scanner) (*caunoi.Reintegration, error) {
 		&r.ClubID, &r.HandoverNote, &r.Notes, &r.Mapped, &r.Version, &r.CreatedAt, &r.UpdatedAt, &voided, &r.VoidedBy, &r.VoidReason); err != nil {
 		return nil, err
 	}
-	r.ExpectedOn, r.ReturnedOn = caunoi.Date(expected.UTC()), datePtr(returned)
+	r.ExpectedOn, r.ReturnedOn = caunoi.Date(expected.UTC()), nullDay(returned)
 	r.CreatedAt, r.UpdatedAt, r.VoidedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC(), timePtr(voided)
 	return &r, nil
 }

@@ -18,7 +18,7 @@ func NewShelterService(db *DB) *ShelterService { return &ShelterService{db: db} 
 var _ caunoi.ShelterService = (*ShelterService)(nil)
 
 // bedCols reads a bed with the stay that holds it now, if any.
-const bedCols = `b.id, b.provider_id, b.org_path, b.label, b.opened_on, b.notes, b.version, b.created_at, b.updated_at,
+const bedCols = `b.id, b.provider_id, b.org_path, b.label, b.in_use_from, b.notes, b.version, b.created_at, b.updated_at,
 	b.voided_at, b.voided_by, b.void_reason, COALESCE(os.id, ''), COALESCE(os.org_path, '')`
 
 const bedFrom = ` FROM shelter_beds b LEFT JOIN shelter_stays os ON os.bed_id = b.id AND os.discharged_on IS NULL AND os.voided_at IS NULL`
@@ -34,7 +34,7 @@ func (tx *Tx) scanBed(sc scanner) (*caunoi.ShelterBed, error) {
 		&voided, &b.VoidedBy, &b.VoidReason, &stayID, &stayPath); err != nil {
 		return nil, err
 	}
-	b.OpenedOn, b.CreatedAt, b.UpdatedAt, b.VoidedAt = caunoi.Date(opened.UTC()), b.CreatedAt.UTC(), b.UpdatedAt.UTC(), timePtr(voided)
+	b.InUseFrom, b.CreatedAt, b.UpdatedAt, b.VoidedAt = caunoi.Date(opened.UTC()), b.CreatedAt.UTC(), b.UpdatedAt.UTC(), timePtr(voided)
 	b.Occupied = stayID != ""
 	if b.Occupied && tx.actor.CanAt(caunoi.PermCaseRead, stayPath) {
 		b.StayID = stayID
@@ -188,9 +188,9 @@ func (s *ShelterService) AddBed(ctx context.Context, b *caunoi.ShelterBed) error
 			return err
 		}
 		b.OrgPath, b.Version, b.CreatedAt, b.UpdatedAt, b.Occupied, b.StayID = p.OrgPath, 1, tx.now, tx.now, false, ""
-		res, err := tx.ExecContext(ctx, `INSERT INTO shelter_beds (id, provider_id, org_path, label, opened_on, notes, version, created_at, updated_at)
+		res, err := tx.ExecContext(ctx, `INSERT INTO shelter_beds (id, provider_id, org_path, label, in_use_from, notes, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING`,
-			b.ID, b.ProviderID, b.OrgPath, b.Label, time.Time(b.OpenedOn), b.Notes, b.Version, b.CreatedAt)
+			b.ID, b.ProviderID, b.OrgPath, b.Label, time.Time(b.InUseFrom), b.Notes, b.Version, b.CreatedAt)
 		if err != nil {
 			return fmt.Errorf("insert bed: %w", err)
 		}
@@ -257,7 +257,7 @@ func scanStay(sc scanner) (*caunoi.ShelterStay, error) {
 		&voided, &s.VoidedBy, &s.VoidReason); err != nil {
 		return nil, err
 	}
-	s.AdmittedOn, s.ExpectedOn, s.DischargedOn = caunoi.Date(admitted.UTC()), caunoi.Date(expected.UTC()), datePtr(discharged)
+	s.AdmittedOn, s.ExpectedOn, s.DischargedOn = caunoi.Date(admitted.UTC()), caunoi.Date(expected.UTC()), nullDay(discharged)
 	s.CreatedAt, s.UpdatedAt, s.VoidedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC(), timePtr(voided)
 	return &s, nil
 }
@@ -367,7 +367,7 @@ func (s *ShelterService) Admit(ctx context.Context, st *caunoi.ShelterStay) erro
 		var label string
 		var opened time.Time
 		var voided sql.NullTime
-		err = tx.QueryRowContext(ctx, "SELECT label, opened_on, voided_at FROM shelter_beds WHERE id = $1 AND provider_id = $2"+lock, st.BedID, p.ID).
+		err = tx.QueryRowContext(ctx, "SELECT label, in_use_from, voided_at FROM shelter_beds WHERE id = $1 AND provider_id = $2"+lock, st.BedID, p.ID).
 			Scan(&label, &opened, &voided)
 		if err == sql.ErrNoRows || voided.Valid {
 			return caunoi.Invalid(caunoi.FieldError{Field: "bed_id", Key: "err.shelter.bed_unknown"})
@@ -558,7 +558,7 @@ func (s *ShelterService) Occupancy(ctx context.Context, providerID string, from,
 			}
 			return out, rows.Err()
 		}
-		beds, err := read("SELECT opened_on, voided_at FROM shelter_beds WHERE provider_id = $1", p.ID)
+		beds, err := read("SELECT in_use_from, voided_at FROM shelter_beds WHERE provider_id = $1", p.ID)
 		if err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func TestShelterBeds(t *testing.T) {
 		officer := f.As(caunoi.RoleProvinceOfficer, "hp")
 		b := &caunoi.ShelterBed{ProviderID: f.shelter.ID, Label: "Giường 1"}
 		must(t, f.Shelters.AddBed(officer, b))
-		if b.OpenedOn != caunoi.Date(caunoi.Today()) || b.OrgPath != f.O("hp").Path {
+		if b.InUseFrom != caunoi.Date(caunoi.Today()) || b.OrgPath != f.O("hp").Path {
 			t.Fatalf("bed %+v", b)
 		}
 		again := &caunoi.ShelterBed{ID: b.ID, ProviderID: f.shelter.ID, Label: "Giường 1"}

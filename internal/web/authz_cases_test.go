@@ -71,7 +71,7 @@ func casesOutside(t *testing.T, db *sqldb.DB, sys, uctx context.Context, provID,
 		}
 	}
 	shelters := sqldb.NewShelterService(db)
-	bed := &caunoi.ShelterBed{ProviderID: shelter.ID, Label: "Giường ngoài", OpenedOn: caunoi.Date(caunoi.Today().AddDate(0, 0, -30))}
+	bed := &caunoi.ShelterBed{ProviderID: shelter.ID, Label: "Giường ngoài", InUseFrom: caunoi.Date(caunoi.Today().AddDate(0, 0, -30))}
 	if err := shelters.AddBed(sys, bed); err != nil {
 		t.Fatal(err)
 	}

@@ -39,8 +39,8 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, flash string
 	s.redirect(w, r, "/cases/"+id, flash)
 }
 
-// formVersion reads the version a form was shown with.
-func formVersion(f url.Values) int {
+// versionOf reads the version a form was shown with.
+func versionOf(f url.Values) int {
 	n, _ := strconv.Atoi(f.Get("version"))
 	return n
 }
@@ -105,7 +105,7 @@ func (s *Server) caseUpdate(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	f := r.PostForm
 	var fields []caunoi.FieldError
-	u := caunoi.CaseUpdate{Version: formVersion(f)}
+	u := caunoi.CaseUpdate{Version: versionOf(f)}
 	str := func(name string) *string { v := f.Get(name); return &v }
 	list := func(name string) *[]string { v := append([]string{}, f[name]...); return &v }
 	u.CallerType, u.Risk, u.Summary, u.SafetyPlan = str("caller_type"), str("risk"), str("summary"), str("safety_plan")
@@ -145,7 +145,7 @@ func (s *Server) caseUpdate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) caseFollowUp(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "msg.follow_up_saved", func(id string, f url.Values) error {
 		var fields []caunoi.FieldError
-		rec := caunoi.FollowUpRecord{Version: formVersion(f), Channel: f.Get("channel"), Reached: f.Get("reached") != "",
+		rec := caunoi.FollowUpRecord{Version: versionOf(f), Channel: f.Get("channel"), Reached: f.Get("reached") != "",
 			Note: f.Get("note"), Risk: f.Get("risk")}
 		rec.DoneOn = fwDay(f, "done_on", &fields)
 		rec.NextOn = optionalDay(f, "next_on", &fields)
@@ -174,7 +174,7 @@ func (s *Server) caseRefer(w http.ResponseWriter, r *http.Request) {
 		if err := fwFieldErrors(fields); err != nil {
 			return err
 		}
-		_, err := s.Hotline.ReferCase(r.Context(), id, formVersion(f), ref)
+		_, err := s.Hotline.ReferCase(r.Context(), id, versionOf(f), ref)
 		return err
 	})
 }
@@ -183,7 +183,7 @@ func (s *Server) caseRefer(w http.ResponseWriter, r *http.Request) {
 func (s *Server) caseClose(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "msg.case_closed", func(id string, f url.Values) error {
 		var fields []caunoi.FieldError
-		k := caunoi.CaseClosing{Version: formVersion(f), Outcome: f.Get("outcome"), Note: f.Get("note")}
+		k := caunoi.CaseClosing{Version: versionOf(f), Outcome: f.Get("outcome"), Note: f.Get("note")}
 		k.ClosedOn = fwDay(f, "closed_on", &fields)
 		if err := fwFieldErrors(fields); err != nil {
 			return err
@@ -199,7 +199,7 @@ func (s *Server) caseVoid(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.Hotline.VoidCase(r.Context(), r.PathValue("id"), formVersion(r.PostForm), r.PostForm.Get("reason")); err != nil {
+	if _, err := s.Hotline.VoidCase(r.Context(), r.PathValue("id"), versionOf(r.PostForm), r.PostForm.Get("reason")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -15,8 +15,8 @@ import (
 	"caunoi/internal/web"
 )
 
-// wantPage fails unless the answer has the status and holds every text.
-func wantPage(t *testing.T, what string, res interface {
+// wantCasePage fails unless the answer has the status and holds every text.
+func wantCasePage(t *testing.T, what string, res interface {
 	Result() *http.Response
 }, body string, status int, texts ...string) {
 	t.Helper()
@@ -43,7 +43,7 @@ func TestHotlinePages(t *testing.T) {
 		c.login("songbien.dongdang", demo.Password)
 
 		res := c.get("/cases/new")
-		wantPage(t, "intake form", res, res.Body.String(), 200, "Ghi cuộc gọi mới", "Hiếp dâm", "Bạo hành gia đình")
+		wantCasePage(t, "intake form", res, res.Body.String(), 200, "Ghi cuộc gọi mới", "Hiếp dâm", "Bạo hành gia đình")
 		caseID := formValue(t, res.Body.String(), "id")
 		orgID := formValue(t, res.Body.String(), "org_id")
 		now := time.Now().In(caunoi.Zone).Add(-time.Hour)
@@ -53,11 +53,11 @@ func TestHotlinePages(t *testing.T) {
 
 		// No issue; then an unknown GBVIMS type; nothing is stored.
 		res = c.post("/cases", form)
-		wantPage(t, "no issue", res, res.Body.String(), 422, "Hãy chọn ít nhất một vấn đề của cuộc gọi.", "Bị chồng đánh tối qua")
+		wantCasePage(t, "no issue", res, res.Body.String(), 422, "Hãy chọn ít nhất một vấn đề của cuộc gọi.", "Bị chồng đánh tối qua")
 		form["issues"] = []string{"gbv"}
 		form["violence_types"] = []string{"psychological_abuse", "beating"}
 		res = c.post("/cases", form)
-		wantPage(t, "unknown type", res, res.Body.String(), 422, "không có trong phân loại GBVIMS")
+		wantCasePage(t, "unknown type", res, res.Body.String(), 422, "không có trong phân loại GBVIMS")
 		if _, err := hotline.FindCaseByID(sys, caseID); caunoi.ErrorCode(err) != caunoi.ENOTFOUND {
 			t.Fatalf("a refused intake was stored: %v", err)
 		}
@@ -71,7 +71,7 @@ func TestHotlinePages(t *testing.T) {
 		}
 		res = c.get("/cases/" + caseID)
 		body := res.Body.String()
-		wantPage(t, "case page", res, body, 200, "Tấn công tình dục", "Bị chồng đánh tối qua", "Ẩn danh", "Ghi lần theo dõi")
+		wantCasePage(t, "case page", res, body, 200, "Tấn công tình dục", "Bị chồng đánh tối qua", "Ẩn danh", "Ghi lần theo dõi")
 		version := formValue(t, body, "version")
 
 		// A follow-up, then closing; a follow-up on the closed case is refused.
@@ -85,7 +85,7 @@ func TestHotlinePages(t *testing.T) {
 			t.Fatalf("close: %d %.300s", res.Code, res.Body.String())
 		}
 		res = c.post("/cases/"+caseID+"/follow-ups", url.Values{"version": {"3"}, "done_on": {today}, "channel": {"phone"}})
-		wantPage(t, "follow-up on a closed case", res, res.Body.String(), 409, "Ca này đã đóng")
+		wantCasePage(t, "follow-up on a closed case", res, res.Body.String(), 409, "Ca này đã đóng")
 		got, err := hotline.FindCaseByID(sys, caseID)
 		if err != nil || got.Status != caunoi.CaseClosed || len(got.FollowUps) != 1 {
 			t.Fatalf("after closing: %+v %v", got, err)
@@ -127,23 +127,23 @@ func TestHotlinePages(t *testing.T) {
 			t.Fatalf("admit: %d %.400s", res.Code, res.Body.String())
 		}
 		res = c.post("/shelters/"+sh.Provider.ID+"/stays", *admit(free[1]))
-		wantPage(t, "bed taken", res, res.Body.String(), 409, "Giường này đã có người")
+		wantCasePage(t, "bed taken", res, res.Body.String(), 409, "Giường này đã có người")
 		stays, _, err := shelters.FindStays(sys, caunoi.StayFilter{ClientID: free[0], Open: true})
 		if err != nil || len(stays) != 1 {
 			t.Fatalf("stays: %v %v", stays, err)
 		}
 		yesterday := caunoi.Today().AddDate(0, 0, -1).Format("02/01/2006")
 		res = c.post("/stays/"+stays[0].ID+"/discharge", url.Values{"version": {"1"}, "discharged_on": {yesterday}, "reason": {"returned_home"}})
-		wantPage(t, "discharge before admission", res, res.Body.String(), 422, "Ngày rời đi không thể trước ngày tiếp nhận.")
+		wantCasePage(t, "discharge before admission", res, res.Body.String(), 422, "Ngày rời đi không thể trước ngày tiếp nhận.")
 		res = c.get("/shelters/" + sh.Provider.ID)
-		wantPage(t, "shelter page", res, res.Body.String(), 200, "<svg", "Đang tạm lánh", "Ghi rời đi")
+		wantCasePage(t, "shelter page", res, res.Body.String(), 200, "<svg", "Đang tạm lánh", "Ghi rời đi")
 
 		// The national officer: statistics, no case codes, no client ever.
 		n := &client{t: t, srv: srv}
 		n.login("cuc.canbo", demo.Password)
 		res = n.get("/cases/stats")
 		body = res.Body.String()
-		wantPage(t, "statistics", res, body, 200, "Bạo lực theo phân loại GBVIMS", "Hành hung thân thể", "&lt; 5", "vì bạn không xem được các ca đó")
+		wantCasePage(t, "statistics", res, body, 200, "Bạo lực theo phân loại GBVIMS", "Hành hung thân thể", "&lt; 5", "vì bạn không xem được các ca đó")
 		if strings.Contains(body, "DN-") || strings.Contains(body, "/cases/0") || strings.Contains(body, "/clients/") {
 			t.Fatal("the statistics page names a case or a client")
 		}
@@ -155,7 +155,7 @@ func TestHotlinePages(t *testing.T) {
 		ag := &client{t: t, srv: srv}
 		ag.login("angiang.canbo", demo.Password)
 		res = ag.get("/reintegration")
-		wantPage(t, "reintegration", res, res.Body.String(), 200,
+		wantCasePage(t, "reintegration", res, res.Body.String(), 200,
 			"Đã vẽ sơ đồ người ảnh hưởng cho 216 học viên chuẩn bị hồi gia", "Đã tiếp nhận 168 người hồi gia")
 		m := &client{t: t, srv: srv}
 		m.login("mybinh.chunhiem", demo.Password)
@@ -164,7 +164,7 @@ func TestHotlinePages(t *testing.T) {
 			t.Fatalf("no reintegration of Mỹ Bình: %v", err)
 		}
 		res = m.get("/reintegration/" + rs[0].ID)
-		wantPage(t, "ecomap", res, res.Body.String(), 200, `<svg viewBox="0 0 400 390"`, "Sơ đồ người ảnh hưởng", "tie-")
+		wantCasePage(t, "ecomap", res, res.Body.String(), 200, `<svg viewBox="0 0 400 390"`, "Sơ đồ người ảnh hưởng", "tie-")
 	})
 }
 

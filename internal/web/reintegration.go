@@ -251,7 +251,7 @@ func (s *Server) reintUpdate(w http.ResponseWriter, r *http.Request) {
 	s.reintAction(w, r, "msg.saved", func(f url.Values) (string, error) {
 		id := r.PathValue("id")
 		var fields []caunoi.FieldError
-		u := caunoi.ReintegrationUpdate{Version: formVersion(f)}
+		u := caunoi.ReintegrationUpdate{Version: versionOf(f)}
 		d := fwDay(f, "expected_on", &fields)
 		u.ExpectedOn = &d
 		notes := f.Get("notes")
@@ -281,7 +281,7 @@ func (s *Server) influenceVoid(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.Reintegrations.VoidInfluencePerson(r.Context(), r.PathValue("id"), formVersion(r.PostForm), r.PostForm.Get("reason"))
+	p, err := s.Reintegrations.VoidInfluencePerson(r.Context(), r.PathValue("id"), versionOf(r.PostForm), r.PostForm.Get("reason"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -294,7 +294,7 @@ func (s *Server) reintReturn(w http.ResponseWriter, r *http.Request) {
 	s.reintAction(w, r, "msg.returned", func(f url.Values) (string, error) {
 		id := r.PathValue("id")
 		var fields []caunoi.FieldError
-		h := caunoi.ReturnHandover{Version: formVersion(f), ClubID: f.Get("club_id"), Note: f.Get("note")}
+		h := caunoi.ReturnHandover{Version: versionOf(f), ClubID: f.Get("club_id"), Note: f.Get("note")}
 		h.ReturnedOn = fwDay(f, "returned_on", &fields)
 		if err := fwFieldErrors(fields); err != nil {
 			return id, err
@@ -310,7 +310,7 @@ func (s *Server) reintEventForm(kind, flash string) http.HandlerFunc {
 		s.reintAction(w, r, flash, func(f url.Values) (string, error) {
 			id := r.PathValue("id")
 			var fields []caunoi.FieldError
-			e := caunoi.EventRecord{Version: formVersion(f), Wellbeing: f.Get("wellbeing"), Note: f.Get("note")}
+			e := caunoi.EventRecord{Version: versionOf(f), Wellbeing: f.Get("wellbeing"), Note: f.Get("note")}
 			e.On = fwDay(f, "on", &fields)
 			if err := fwFieldErrors(fields); err != nil {
 				return id, err
@@ -327,7 +327,7 @@ func (s *Server) reintVoid(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.Reintegrations.VoidReintegration(r.Context(), r.PathValue("id"), formVersion(r.PostForm), r.PostForm.Get("reason")); err != nil {
+	if _, err := s.Reintegrations.VoidReintegration(r.Context(), r.PathValue("id"), versionOf(r.PostForm), r.PostForm.Get("reason")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

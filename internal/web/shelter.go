@@ -213,8 +213,8 @@ func (s *Server) shelterAddBed(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	var fields []caunoi.FieldError
 	b := &caunoi.ShelterBed{ID: f.Get("id"), ProviderID: r.PathValue("id"), Label: f.Get("label"), Notes: f.Get("notes")}
-	if d := optionalDay(f, "opened_on", &fields); d != nil {
-		b.OpenedOn = *d
+	if d := optionalDay(f, "in_use_from", &fields); d != nil {
+		b.InUseFrom = *d
 	}
 	err := fwFieldErrors(fields)
 	if err == nil {
@@ -229,7 +229,7 @@ func (s *Server) bedVoid(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	b, err := s.Shelters.VoidBed(r.Context(), r.PathValue("id"), formVersion(r.PostForm), r.PostForm.Get("reason"))
+	b, err := s.Shelters.VoidBed(r.Context(), r.PathValue("id"), versionOf(r.PostForm), r.PostForm.Get("reason"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -286,7 +286,7 @@ func (s *Server) stayDischarge(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	var fields []caunoi.FieldError
-	d := caunoi.StayDischarge{Version: formVersion(f), Reason: f.Get("reason")}
+	d := caunoi.StayDischarge{Version: versionOf(f), Reason: f.Get("reason")}
 	d.DischargedOn = fwDay(f, "discharged_on", &fields)
 	err = fwFieldErrors(fields)
 	if err == nil {
@@ -301,7 +301,7 @@ func (s *Server) stayVoid(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	st, err := s.Shelters.VoidStay(r.Context(), r.PathValue("id"), formVersion(r.PostForm), r.PostForm.Get("reason"))
+	st, err := s.Shelters.VoidStay(r.Context(), r.PathValue("id"), versionOf(r.PostForm), r.PostForm.Get("reason"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

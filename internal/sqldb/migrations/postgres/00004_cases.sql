@@ -97,7 +97,7 @@ CREATE TABLE case_referrals (
 );
 CREATE UNIQUE INDEX case_referrals_referral ON case_referrals (referral_id);
 
--- Beds of shelters (providers of kind shelter), in use from opened_on
+-- Beds of shelters (providers of kind shelter), in use from the day
 -- until voided; org_path is the path of the organisation keeping the
 -- shelter.
 CREATE TABLE shelter_beds (
@@ -105,7 +105,7 @@ CREATE TABLE shelter_beds (
     provider_id  TEXT NOT NULL REFERENCES providers (id),
     org_path     TEXT COLLATE "C" NOT NULL,
     label        TEXT NOT NULL,
-    opened_on    DATE NOT NULL,
+    in_use_from  DATE NOT NULL,
     notes        TEXT NOT NULL DEFAULT '',
     version      INTEGER NOT NULL DEFAULT 1,
     created_at   TIMESTAMPTZ NOT NULL,
