@@ -503,9 +503,6 @@ func (s *HotlineService) ReferCase(ctx context.Context, id string, version int, 
 		if on := time.Time(r.ReferredOn); !on.IsZero() && on.Before(dayOf(c.ReceivedAt)) {
 			return caunoi.Invalid(caunoi.FieldError{Field: "referred_on", Key: "err.case.before_received"})
 		}
-		if r.Reason == "" {
-			r.Reason = c.Code
-		}
 		if err := s.referrals.CreateReferral(withTx(ctx, tx), r); err != nil {
 			return err
 		}
