@@ -19,6 +19,7 @@ startSuite();
 // The whole menu, in order, as Vietnamese labels and links.
 const MENU = {
   'Trang chủ': '/',
+  'Ghi ngoại tuyến': '/field',
   'Khách hàng': '/clients',
   'Tiếp cận': '/contacts',
   'Hoạt động nhóm': '/activities',
@@ -45,11 +46,11 @@ const ROLES = [
   { user: 'quangninh.canbo', role: 'province_officer',
     nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Dịch vụ', 'Chuyển gửi', 'Cơ sở dịch vụ', 'Đường dây nóng', 'Nơi tạm lánh', 'Tái hòa nhập', 'Tổ chức', 'Người dùng', 'Đơn vị hành chính', 'Tài khoản'] },
   { user: 'songbien.truongnhom', role: 'group_leader',
-    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Dịch vụ', 'Chuyển gửi', 'Cơ sở dịch vụ', 'Đường dây nóng', 'Nơi tạm lánh', 'Tái hòa nhập', 'Tổ chức', 'Người dùng', 'Đơn vị hành chính', 'Tài khoản'] },
+    nav: ['Trang chủ', 'Ghi ngoại tuyến', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Dịch vụ', 'Chuyển gửi', 'Cơ sở dịch vụ', 'Đường dây nóng', 'Nơi tạm lánh', 'Tái hòa nhập', 'Tổ chức', 'Người dùng', 'Đơn vị hành chính', 'Tài khoản'] },
   { user: 'songbien.dongdang', role: 'peer_educator',
-    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Dịch vụ', 'Chuyển gửi', 'Cơ sở dịch vụ', 'Đường dây nóng', 'Nơi tạm lánh', 'Tái hòa nhập', 'Tổ chức', 'Đơn vị hành chính', 'Tài khoản'] },
+    nav: ['Trang chủ', 'Ghi ngoại tuyến', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Dịch vụ', 'Chuyển gửi', 'Cơ sở dịch vụ', 'Đường dây nóng', 'Nơi tạm lánh', 'Tái hòa nhập', 'Tổ chức', 'Đơn vị hành chính', 'Tài khoản'] },
   { user: 'songbien.congtacvien', role: 'outreach_worker',
-    nav: ['Trang chủ', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Dịch vụ', 'Chuyển gửi', 'Cơ sở dịch vụ', 'Nơi tạm lánh', 'Tái hòa nhập', 'Tổ chức', 'Đơn vị hành chính', 'Tài khoản'] },
+    nav: ['Trang chủ', 'Ghi ngoại tuyến', 'Khách hàng', 'Tiếp cận', 'Hoạt động nhóm', 'Địa bàn', 'Dịch vụ', 'Chuyển gửi', 'Cơ sở dịch vụ', 'Nơi tạm lánh', 'Tái hòa nhập', 'Tổ chức', 'Đơn vị hành chính', 'Tài khoản'] },
 ];
 
 const MSG = {

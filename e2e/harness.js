@@ -124,8 +124,10 @@ export async function stopServer(proc) {
 
 // newContext opens a fresh, cookie-less phone-sized browser context. The
 // browser asks for English on purpose: Cầu Nối must be Vietnamese by
-// default whatever the phone's language.
-export async function newContext() {
+// default whatever the phone's language. Service workers are blocked
+// unless options say otherwise ({ serviceWorkers: 'allow' } for the
+// offline tests); options override any setting of the context.
+export async function newContext(options = {}) {
   const ctx = await browser.newContext({
     baseURL: server.url,
     viewport: VIEWPORT,
@@ -135,6 +137,7 @@ export async function newContext() {
     hasTouch: true,
     locale: 'en-US',
     serviceWorkers: 'block',
+    ...options,
   });
   ctx.setDefaultTimeout(ACTION_TIMEOUT);
   ctx.setDefaultNavigationTimeout(NAV_TIMEOUT);

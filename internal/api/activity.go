@@ -94,11 +94,25 @@ func (a *API) CreateActivity(w http.ResponseWriter, r *http.Request) {
 		a.WriteError(w, r, err)
 		return
 	}
+	act, err := req.activity()
+	if err != nil {
+		a.WriteError(w, r, err)
+		return
+	}
+	if err := a.Activities.CreateActivity(r.Context(), act); err != nil {
+		a.WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, act)
+}
+
+// activity returns the activity the request describes; the day must be
+// readable.
+func (req CreateActivityRequest) activity() (*caunoi.Activity, error) {
 	var v caunoi.Validator
 	held := bodyDay(&v, "held_on", req.HeldOn)
 	if err := v.Err(); err != nil {
-		a.WriteError(w, r, err)
-		return
+		return nil, err
 	}
 	// Answered as [], as a read answers them, not null.
 	if req.Topics == nil {
@@ -107,13 +121,8 @@ func (a *API) CreateActivity(w http.ResponseWriter, r *http.Request) {
 	if req.Attendees == nil {
 		req.Attendees = []string{}
 	}
-	act := &caunoi.Activity{ID: req.ID, OrgID: req.OrgID, Kind: req.Kind, HeldOn: caunoi.Date(held), Title: req.Title, Topics: req.Topics,
-		Place: req.Place, AnonFemale: req.AnonFemale, AnonMale: req.AnonMale, AnonOther: req.AnonOther, Attendees: req.Attendees, Notes: req.Notes}
-	if err := a.Activities.CreateActivity(r.Context(), act); err != nil {
-		a.WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusCreated, act)
+	return &caunoi.Activity{ID: req.ID, OrgID: req.OrgID, Kind: req.Kind, HeldOn: caunoi.Date(held), Title: req.Title, Topics: req.Topics,
+		Place: req.Place, AnonFemale: req.AnonFemale, AnonMale: req.AnonMale, AnonOther: req.AnonOther, Attendees: req.Attendees, Notes: req.Notes}, nil
 }
 
 // VoidActivity answers POST /api/v1/activities/{id}/void with

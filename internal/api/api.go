@@ -37,6 +37,7 @@ type API struct {
 	Providers  caunoi.ProviderService
 	Services   caunoi.ServiceService
 	Referrals  caunoi.ReferralService
+	Syncer     caunoi.SyncService
 	UIC        caunoi.UICFormula
 	Cat        *i18n.Catalogue
 	Log        *slog.Logger
@@ -102,27 +103,33 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var ce *caunoi.Error
-		if errors.As(err, &ce) {
-			return ce
-		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return caunoi.Errorf(caunoi.ETOOLARGE, "err.body.too_large", map[string]any{"Max": "1 MiB"})
 		}
-		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) {
-			return caunoi.Invalid(caunoi.FieldError{Field: ute.Field, Key: "err.json.type"})
-		}
-		if strings.HasPrefix(err.Error(), "json: unknown field ") {
-			return caunoi.Invalid(caunoi.FieldError{Field: strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), Key: "err.json.unknown_field"})
-		}
-		return caunoi.Errorf(caunoi.EINVALID, "err.json.malformed", nil)
+		return jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return caunoi.Errorf(caunoi.EINVALID, "err.json.malformed", nil)
 	}
 	return nil
+}
+
+// jsonError turns an error of encoding/json into the user's error: the
+// field of the wrong type, the unknown field, or a malformed body.
+func jsonError(err error) error {
+	var ce *caunoi.Error
+	if errors.As(err, &ce) {
+		return ce
+	}
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		return caunoi.Invalid(caunoi.FieldError{Field: ute.Field, Key: "err.json.type"})
+	}
+	if strings.HasPrefix(err.Error(), "json: unknown field ") {
+		return caunoi.Invalid(caunoi.FieldError{Field: strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), Key: "err.json.unknown_field"})
+	}
+	return caunoi.Errorf(caunoi.EINVALID, "err.json.malformed", nil)
 }
 
 // bodyDay reads the day of the body field name, sent as a string

@@ -76,14 +76,19 @@ func (a *API) CreateClient(w http.ResponseWriter, r *http.Request) {
 		a.WriteError(w, r, err)
 		return
 	}
-	c := &caunoi.Client{ID: req.ID, OrgID: req.OrgID, Nickname: req.Nickname, BirthYear: req.BirthYear, Sex: req.Sex,
-		Populations: req.Populations, UIC: req.UIC, Residence: req.Residence, Status: req.Status,
-		LegalName: req.LegalName, Phone: req.Phone, IDNumber: req.IDNumber}
+	c := req.client()
 	if err := a.Clients.CreateClient(r.Context(), c); err != nil {
 		a.WriteError(w, r, err)
 		return
 	}
 	WriteJSON(w, http.StatusCreated, c)
+}
+
+// client returns the client the request describes.
+func (req CreateClientRequest) client() *caunoi.Client {
+	return &caunoi.Client{ID: req.ID, OrgID: req.OrgID, Nickname: req.Nickname, BirthYear: req.BirthYear, Sex: req.Sex,
+		Populations: req.Populations, UIC: req.UIC, Residence: req.Residence, Status: req.Status,
+		LegalName: req.LegalName, Phone: req.Phone, IDNumber: req.IDNumber}
 }
 
 // UpdateClientRequest is the body of PATCH /api/v1/clients/{id}: the
@@ -111,14 +116,19 @@ func (a *API) UpdateClient(w http.ResponseWriter, r *http.Request) {
 		a.WriteError(w, r, err)
 		return
 	}
-	c, err := a.Clients.UpdateClient(r.Context(), r.PathValue("id"), caunoi.ClientUpdate{Version: req.Version, Nickname: req.Nickname,
-		BirthYear: req.BirthYear, Sex: req.Sex, Populations: req.Populations, UIC: req.UIC, Residence: req.Residence, Status: req.Status,
-		LegalName: req.LegalName, Phone: req.Phone, IDNumber: req.IDNumber})
+	c, err := a.Clients.UpdateClient(r.Context(), r.PathValue("id"), req.update())
 	if err != nil {
 		a.WriteError(w, r, err)
 		return
 	}
 	WriteJSON(w, http.StatusOK, c)
+}
+
+// update returns the change the request describes.
+func (req UpdateClientRequest) update() caunoi.ClientUpdate {
+	return caunoi.ClientUpdate{Version: req.Version, Nickname: req.Nickname, BirthYear: req.BirthYear, Sex: req.Sex,
+		Populations: req.Populations, UIC: req.UIC, Residence: req.Residence, Status: req.Status,
+		LegalName: req.LegalName, Phone: req.Phone, IDNumber: req.IDNumber}
 }
 
 // VoidClient answers POST /api/v1/clients/{id}/void with {version, reason}.

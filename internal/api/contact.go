@@ -72,21 +72,31 @@ func (a *API) CreateContact(w http.ResponseWriter, r *http.Request) {
 		a.WriteError(w, r, err)
 		return
 	}
-	c := &caunoi.Contact{ID: req.ID, OrgID: req.OrgID, ClientID: req.ClientID, AnonSex: req.AnonSex, AnonPopulation: req.AnonPopulation,
-		Channel: req.Channel, PlaceID: req.PlaceID, Place: req.Place, Topics: req.Topics, Commodities: req.Commodities, Notes: req.Notes}
-	if req.At != "" {
-		at, err := time.Parse(time.RFC3339, req.At)
-		if err != nil {
-			a.WriteError(w, r, caunoi.Invalid(caunoi.FieldError{Field: "at", Key: "err.datetime.format"}))
-			return
-		}
-		c.At = at
+	c, err := req.contact()
+	if err != nil {
+		a.WriteError(w, r, err)
+		return
 	}
 	if err := a.Contacts.CreateContact(r.Context(), c); err != nil {
 		a.WriteError(w, r, err)
 		return
 	}
 	WriteJSON(w, http.StatusCreated, c)
+}
+
+// contact returns the contact the request describes; the time must be
+// RFC 3339.
+func (req CreateContactRequest) contact() (*caunoi.Contact, error) {
+	c := &caunoi.Contact{ID: req.ID, OrgID: req.OrgID, ClientID: req.ClientID, AnonSex: req.AnonSex, AnonPopulation: req.AnonPopulation,
+		Channel: req.Channel, PlaceID: req.PlaceID, Place: req.Place, Topics: req.Topics, Commodities: req.Commodities, Notes: req.Notes}
+	if req.At != "" {
+		at, err := time.Parse(time.RFC3339, req.At)
+		if err != nil {
+			return nil, caunoi.Invalid(caunoi.FieldError{Field: "at", Key: "err.datetime.format"})
+		}
+		c.At = at
+	}
+	return c, nil
 }
 
 // VoidContact answers POST /api/v1/contacts/{id}/void with

@@ -118,23 +118,40 @@ func (s *ActivityService) FindActivities(ctx context.Context, f caunoi.ActivityF
 // CreateActivity records an activity with its attendance; a repeated id is
 // applied once.
 func (s *ActivityService) CreateActivity(ctx context.Context, a *caunoi.Activity) error {
+	if err := prepareActivity(ctx, a, s.db.Now()); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, true, func(tx *Tx) error { return tx.createActivity(ctx, a) })
+}
+
+// prepareActivity checks, before any transaction, that the actor may
+// record activities and validates the activity's own fields.
+func prepareActivity(ctx context.Context, a *caunoi.Activity, now time.Time) error {
 	if _, err := caunoi.Require(ctx, caunoi.PermContactWrite); err != nil {
 		return err
 	}
-	if err := a.Validate(s.db.Now()); err != nil {
-		return err
-	}
-	return s.db.inTx(ctx, true, func(tx *Tx) error {
-		if existing, err := tx.findActivity(ctx, a.ID, caunoi.PermClientRead); err == nil {
+	return a.Validate(now)
+}
+
+// createActivity is CreateActivity inside a transaction, for an activity
+// that prepareActivity passed: it is stored with its attendance and
+// audited, or, when one is already stored under its id (in scope), that
+// one is returned as it is.
+func (tx *Tx) createActivity(ctx context.Context, a *caunoi.Activity) error {
+	id := a.ID
+	if _, err := tx.insertActivity(ctx, a, ""); err != nil {
+		// Only a refusal (a check, or the id taken) may mean an earlier
+		// create; a fault may have left this one half written.
+		if caunoi.ErrorCode(err) == caunoi.EINTERNAL {
+			return err
+		}
+		if existing, ferr := tx.findActivity(ctx, id, caunoi.PermClientRead); ferr == nil {
 			*a = *existing
 			return nil
 		}
-		_, err := tx.insertActivity(ctx, a, "")
-		if err != nil {
-			return err
-		}
-		return tx.audit(caunoi.ActionCreate, "activity", a.ID, a.OrgPath, nil, a, "")
-	})
+		return err
+	}
+	return tx.audit(caunoi.ActionCreate, "activity", a.ID, a.OrgPath, nil, a, "")
 }
 
 // insertActivity stores an activity and its attendance after checking the
@@ -146,8 +163,7 @@ func (tx *Tx) insertActivity(ctx context.Context, a *caunoi.Activity, importKey 
 		return false, err
 	}
 	for _, id := range a.Attendees {
-		c, err := tx.findClient(ctx, id, caunoi.PermClientRead)
-		if err != nil || c.Voided() || !relatedPaths(c.OrgPath, o.Path) {
+		if !tx.clientUsable(ctx, id, o.Path) {
 			return false, caunoi.Invalid(caunoi.FieldError{Field: "attendees", Key: "err.activity.attendee_unknown"})
 		}
 	}

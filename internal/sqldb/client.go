@@ -150,33 +150,56 @@ func (s *ClientService) FindClients(ctx context.Context, f caunoi.ClientFilter) 
 
 // CreateClient registers a client; a repeated id is applied once.
 func (s *ClientService) CreateClient(ctx context.Context, c *caunoi.Client) error {
+	if err := prepareClient(ctx, c, s.db.Now()); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, true, func(tx *Tx) error { return tx.createClient(ctx, c) })
+}
+
+// prepareClient checks, before any transaction, that the actor may
+// register clients and validates the client's own fields.
+func prepareClient(ctx context.Context, c *caunoi.Client, now time.Time) error {
 	if _, err := caunoi.Require(ctx, caunoi.PermClientWrite); err != nil {
 		return err
 	}
-	if err := c.Validate(s.db.Now()); err != nil {
-		return err
-	}
-	return s.db.inTx(ctx, true, func(tx *Tx) error {
-		if existing, err := tx.findClient(ctx, c.ID, caunoi.PermClientRead); err == nil {
+	return c.Validate(now)
+}
+
+// createClient is CreateClient inside a transaction, for a client that
+// prepareClient passed: it is stored, sealed, and audited, or, when one is
+// already stored under its id (in scope), that one is returned as it is.
+func (tx *Tx) createClient(ctx context.Context, c *caunoi.Client) error {
+	id := c.ID
+	if err := tx.storeNewClient(ctx, c); err != nil {
+		// Only a refusal (a check, or the id taken) may mean an earlier
+		// create; a fault may have left this one half written.
+		if caunoi.ErrorCode(err) == caunoi.EINTERNAL {
+			return err
+		}
+		if existing, ferr := tx.findClient(ctx, id, caunoi.PermClientRead); ferr == nil {
 			*c = *existing
 			return nil
 		}
-		o, err := tx.findOrg(ctx, c.OrgID, caunoi.PermClientWrite)
-		if err != nil {
-			if caunoi.ErrorCode(err) == caunoi.ENOTFOUND {
-				return caunoi.Invalid(caunoi.FieldError{Field: "org_id", Key: "err.org.not_in_scope"})
-			}
-			return err
+		return err
+	}
+	return tx.audit(caunoi.ActionCreate, "client", c.ID, c.OrgPath, nil, redacted(c), "")
+}
+
+// storeNewClient checks the organisation of a new client and stores it.
+func (tx *Tx) storeNewClient(ctx context.Context, c *caunoi.Client) error {
+	o, err := tx.findOrg(ctx, c.OrgID, caunoi.PermClientWrite)
+	if err != nil {
+		if caunoi.ErrorCode(err) == caunoi.ENOTFOUND {
+			return caunoi.Invalid(caunoi.FieldError{Field: "org_id", Key: "err.org.not_in_scope"})
 		}
-		if o.Voided() {
-			return caunoi.Invalid(caunoi.FieldError{Field: "org_id", Key: "err.org.parent_voided"})
-		}
-		c.OrgPath, c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt = o.Path, 1, tx.actor.UserID, tx.now, tx.now
-		if _, err := tx.insertClient(ctx, c, ""); err != nil {
-			return err
-		}
-		return tx.audit(caunoi.ActionCreate, "client", c.ID, c.OrgPath, nil, redacted(c), "")
-	})
+		return err
+	}
+	if o.Voided() {
+		return caunoi.Invalid(caunoi.FieldError{Field: "org_id", Key: "err.org.parent_voided"})
+	}
+	c.OrgPath, c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt = o.Path, 1, tx.actor.UserID, tx.now, tx.now
+	_, err = tx.insertClient(ctx, c, "")
+	return err
 }
 
 // insertClient stores a new client with its sealed fields and the first
@@ -264,44 +287,54 @@ func (s *ClientService) UpdateClient(ctx context.Context, id string, u caunoi.Cl
 	}
 	var out *caunoi.Client
 	err := s.db.inTx(ctx, true, func(tx *Tx) error {
-		old, err := tx.findClient(ctx, id, caunoi.PermClientWrite)
-		if err != nil {
-			return err
-		}
-		if err := checkChangeable(old.Voiding, old.Version, u.Version); err != nil {
-			return err
-		}
-		if err := tx.loadClientDetails(ctx, old); err != nil {
-			return err
-		}
-		next := *old
-		u.Apply(&next)
-		if err := next.Validate(tx.now); err != nil {
-			return err
-		}
-		f, err := tx.sealClient(&next)
-		if err != nil {
-			return err
-		}
-		next.Version, next.UpdatedAt = old.Version+1, tx.now
-		err = tx.execVersioned(ctx, "update client", `UPDATE clients SET nickname = $1, nickname_search = $2, birth_year = $3, sex = $4,
-			populations = $5, uic = $6, residence = $7, version = $8, updated_at = $9, legal_name_enc = $10, phone_enc = $11, phone_bidx = $12,
-			id_number_enc = $13, id_number_bidx = $14, uic_hash = $15, status = $16 WHERE id = $17 AND version = $18`,
-			next.Nickname, caunoi.Fold(next.Nickname), next.BirthYear, next.Sex, joinList(next.Populations), next.UIC,
-			next.Residence, next.Version, next.UpdatedAt, f[0].enc, f[1].enc, f[1].bidx, f[2].enc, f[2].bidx, f[3].bidx, next.Status, id, old.Version)
-		if err != nil {
-			return err
-		}
-		if next.Status != old.Status {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO client_status_history (id, client_id, org_path, status, changed_on, note, changed_by, at)
-				VALUES ($1, $2, $3, $4, $5, '', $6, $7)`, caunoi.NewID(), id, old.OrgPath, next.Status, dayOf(tx.now), tx.actor.Username, tx.now); err != nil {
-				return fmt.Errorf("update client: %w", err)
-			}
-		}
-		out = &next
-		return tx.audit(caunoi.ActionUpdate, "client", id, old.OrgPath, redacted(old), redacted(&next), "")
+		var err error
+		out, err = tx.updateClient(ctx, id, u)
+		return err
 	})
 	return out, err
+}
+
+// updateClient is UpdateClient inside a transaction, for an actor that
+// holds client.write somewhere.
+func (tx *Tx) updateClient(ctx context.Context, id string, u caunoi.ClientUpdate) (*caunoi.Client, error) {
+	old, err := tx.findClient(ctx, id, caunoi.PermClientWrite)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkChangeable(old.Voiding, old.Version, u.Version); err != nil {
+		return nil, err
+	}
+	if err := tx.loadClientDetails(ctx, old); err != nil {
+		return nil, err
+	}
+	next := *old
+	u.Apply(&next)
+	if err := next.Validate(tx.now); err != nil {
+		return nil, err
+	}
+	f, err := tx.sealClient(&next)
+	if err != nil {
+		return nil, err
+	}
+	next.Version, next.UpdatedAt = old.Version+1, tx.now
+	err = tx.execVersioned(ctx, "update client", `UPDATE clients SET nickname = $1, nickname_search = $2, birth_year = $3, sex = $4,
+		populations = $5, uic = $6, residence = $7, version = $8, updated_at = $9, legal_name_enc = $10, phone_enc = $11, phone_bidx = $12,
+		id_number_enc = $13, id_number_bidx = $14, uic_hash = $15, status = $16 WHERE id = $17 AND version = $18`,
+		next.Nickname, caunoi.Fold(next.Nickname), next.BirthYear, next.Sex, joinList(next.Populations), next.UIC,
+		next.Residence, next.Version, next.UpdatedAt, f[0].enc, f[1].enc, f[1].bidx, f[2].enc, f[2].bidx, f[3].bidx, next.Status, id, old.Version)
+	if err != nil {
+		return nil, err
+	}
+	if next.Status != old.Status {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO client_status_history (id, client_id, org_path, status, changed_on, note, changed_by, at)
+			VALUES ($1, $2, $3, $4, $5, '', $6, $7)`, caunoi.NewID(), id, old.OrgPath, next.Status, dayOf(tx.now), tx.actor.Username, tx.now); err != nil {
+			return nil, fmt.Errorf("update client: %w", err)
+		}
+	}
+	if err := tx.audit(caunoi.ActionUpdate, "client", id, old.OrgPath, redacted(old), redacted(&next), ""); err != nil {
+		return nil, err
+	}
+	return &next, nil
 }
 
 // VoidClient voids a client record with a reason.

@@ -102,6 +102,15 @@ func (s *ContactService) FindContacts(ctx context.Context, f caunoi.ContactFilte
 
 // CreateContact records a contact by the actor; a repeated id is applied once.
 func (s *ContactService) CreateContact(ctx context.Context, c *caunoi.Contact) error {
+	if err := prepareContact(ctx, c, s.db.Now()); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, true, func(tx *Tx) error { return tx.createContact(ctx, c) })
+}
+
+// prepareContact checks, before any transaction, that the actor may record
+// contacts, makes it the worker, and validates the contact's own fields.
+func prepareContact(ctx context.Context, c *caunoi.Contact, now time.Time) error {
 	a, err := caunoi.Require(ctx, caunoi.PermContactWrite)
 	if err != nil {
 		return err
@@ -109,19 +118,29 @@ func (s *ContactService) CreateContact(ctx context.Context, c *caunoi.Contact) e
 	if !a.System || c.WorkerID == "" {
 		c.WorkerID = a.UserID
 	}
-	if err := c.Validate(s.db.Now()); err != nil {
-		return err
-	}
-	return s.db.inTx(ctx, true, func(tx *Tx) error {
-		if existing, err := tx.findContact(ctx, c.ID, caunoi.PermClientRead); err == nil {
+	return c.Validate(now)
+}
+
+// createContact is CreateContact inside a transaction, for a contact that
+// prepareContact passed: the contact is stored and audited, or, when one
+// is already stored under its id (in scope), that one is returned as it
+// is, whatever was sent with the id. (Storing first, and looking only when
+// that fails, saves a query on every new contact.)
+func (tx *Tx) createContact(ctx context.Context, c *caunoi.Contact) error {
+	id := c.ID
+	if _, err := tx.insertContact(ctx, c, ""); err != nil {
+		// Only a refusal (a check, or the id taken) may mean an earlier
+		// create; a fault may have left this one half written.
+		if caunoi.ErrorCode(err) == caunoi.EINTERNAL {
+			return err
+		}
+		if existing, ferr := tx.findContact(ctx, id, caunoi.PermClientRead); ferr == nil {
 			*c = *existing
 			return nil
 		}
-		if _, err := tx.insertContact(ctx, c, ""); err != nil {
-			return err
-		}
-		return tx.audit(caunoi.ActionCreate, "contact", c.ID, c.OrgPath, nil, c, "")
-	})
+		return err
+	}
+	return tx.audit(caunoi.ActionCreate, "contact", c.ID, c.OrgPath, nil, c, "")
 }
 
 // insertContact checks a contact's organisation, worker, client and place,
@@ -136,10 +155,9 @@ func (tx *Tx) insertContact(ctx context.Context, c *caunoi.Contact, importKey st
 		return false, err
 	}
 	if c.ClientID != "" {
-		cl, err := tx.findClient(ctx, c.ClientID, caunoi.PermClientRead)
 		// The client must belong to the contact's organisation, to one
 		// above it or to one below it: not to a neighbouring group.
-		if err != nil || cl.Voided() || !relatedPaths(cl.OrgPath, o.Path) {
+		if !tx.clientUsable(ctx, c.ClientID, o.Path) {
 			return false, caunoi.Invalid(caunoi.FieldError{Field: "client_id", Key: "err.contact.client_unknown"})
 		}
 		c.AnonSex, c.AnonPopulation = "", ""

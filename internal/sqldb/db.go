@@ -42,8 +42,10 @@ var migrations embed.FS
 
 // sqlitePragmas are set on every SQLite connection: WAL so readers never
 // wait for the writer, a busy timeout instead of immediate errors, foreign
-// keys enforced, and times stored in SQLite's own text format.
-const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_time_format=sqlite"
+// keys enforced, temporary data (the sub-journals of savepoints, which a
+// sync batch opens for every operation) kept in memory rather than in
+// files, and times stored in SQLite's own text format.
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_time_format=sqlite"
 
 // DB is an open database with separate pools for reading and writing (on
 // SQLite the writer is a single connection, so writers queue instead of

@@ -66,6 +66,50 @@ func TestSessionStore(t *testing.T) {
 	})
 }
 
+// The session manager commits every request's session to push its idle
+// expiry forward; a commit that changes no data and moves the expiry by
+// less than a minute writes nothing, and any other commit is stored.
+func TestSessionStoreSkipsIdleRecommits(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Run(t, func(t *testing.T, db *sqldb.DB) {
+		s := sqldb.NewSessionStore(db)
+		stored := func() (string, time.Time) {
+			t.Helper()
+			var data []byte
+			var expiry time.Time
+			must(t, db.ReadDB().QueryRowContext(t.Context(), "SELECT data, expiry FROM sessions WHERE token = 'tok'").Scan(&data, &expiry))
+			return string(data), expiry.UTC()
+		}
+		base := time.Now().UTC().Truncate(time.Second).Add(time.Hour)
+		must(t, s.Commit("tok", []byte("a"), base))
+
+		must(t, s.Commit("tok", []byte("a"), base.Add(30*time.Second)))
+		if d, e := stored(); d != "a" || !e.Equal(base) {
+			t.Errorf("an idle re-commit 30 s later was written: %q %v, want the expiry %v kept", d, e, base)
+		}
+		must(t, s.Commit("tok", []byte("b"), base.Add(30*time.Second)))
+		if d, e := stored(); d != "b" || !e.Equal(base.Add(30*time.Second)) {
+			t.Errorf("a commit with new data was skipped: %q %v", d, e)
+		}
+		must(t, s.Commit("tok", []byte("b"), base.Add(2*time.Minute)))
+		if _, e := stored(); !e.Equal(base.Add(2 * time.Minute)) {
+			t.Errorf("an expiry pushed 90 s on was not written: %v", e)
+		}
+
+		// Another process changed the session: what Find reads is what
+		// counts.
+		_, err := db.WriteDB().ExecContext(t.Context(), "UPDATE sessions SET data = $1 WHERE token = 'tok'", []byte("c"))
+		must(t, err)
+		if b, ok, err := s.Find("tok"); err != nil || !ok || string(b) != "c" {
+			t.Fatalf("Find = %q %v %v", b, ok, err)
+		}
+		must(t, s.Commit("tok", []byte("b"), base.Add(2*time.Minute)))
+		if d, _ := stored(); d != "b" {
+			t.Errorf("data differing from what Find read was not written: %q", d)
+		}
+	})
+}
+
 // A backup is a database one can open again (SQLite) or a pg_dump archive
 // (PostgreSQL).
 func TestBackup(t *testing.T) {

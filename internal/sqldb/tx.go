@@ -23,6 +23,22 @@ type Tx struct {
 	// permission) when many rows refer to the same few: imports. Nothing
 	// in such a transaction changes an organisation.
 	orgs map[string]*caunoi.Organisation
+	// stmts caches the prepared statements of a transaction that runs
+	// the same few statements many times (a sync batch), on SQLite, where
+	// preparing a statement costs more than running it; nil leaves each
+	// statement to the driver (pgx caches them per connection itself).
+	stmts map[string]*sql.Stmt
+	// batchAudit holds the transaction's audit entries in pendingAudit
+	// until flushAudit writes them together, before the commit (see
+	// tx_batch.go).
+	batchAudit   bool
+	pendingAudit []auditRow
+	// usable remembers, in a batch, the clients that clientUsable found
+	// live in scope, by id, with their organisation's path.
+	usable map[string]string
+	// writes counts the statements run through ExecContext, so a batch
+	// can tell whether a failed operation changed anything.
+	writes int
 	// write is true for a transaction on the write pool.
 	write bool
 }
@@ -88,10 +104,13 @@ func (tx *Tx) audit(action, entity, entityID, orgPath string, before, after any,
 	if err != nil {
 		return err
 	}
-	name := tx.actor.Username
-	_, err = tx.Exec(`INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, org_path, before, after, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		caunoi.NewID(), tx.now, tx.actor.UserID, name, action, entity, entityID, orgPath, b, af, reason)
+	row := auditRow{caunoi.NewID(), tx.now, tx.actor.UserID, tx.actor.Username, action, entity, entityID, orgPath, b, af, reason}
+	if tx.batchAudit {
+		tx.pendingAudit = append(tx.pendingAudit, row)
+		return nil
+	}
+	_, err = tx.ExecContext(context.Background(), `INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, org_path, before, after, reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, row[:]...)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, entity, err)
 	}

@@ -75,8 +75,11 @@ func tooMany(wait time.Duration) error {
 	return caunoi.Errorf(caunoi.ERATELIMIT, "err.login.rate_limited", map[string]any{"Minutes": int(wait.Minutes()) + 1})
 }
 
-// logout ends the session.
+// logout ends the session, and tells the browser to wipe what the offline
+// capture kept (its cache of clients, drafts and kept pages; the page
+// itself wipes them too, after warning of records not yet sent).
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
 	ctx := r.Context()
 	lang := s.Sessions.GetString(ctx, "lang")
 	if err := s.Sessions.Destroy(ctx); err != nil {
@@ -113,9 +116,14 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 // static serves the embedded static files; they change only with the
-// binary, so they may be cached for a day.
+// binary, so they may be cached for a day, and for a year when asked for
+// by their content hash (?v=, see assetURL).
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "public, max-age=86400")
+	cache := "public, max-age=86400"
+	if v := r.URL.Query().Get("v"); v != "" && v == assetHashes()[strings.TrimPrefix(r.URL.Path, "/static/")] {
+		cache = "public, max-age=31536000, immutable"
+	}
+	w.Header().Set("Cache-Control", cache)
 	http.StripPrefix("/static/", http.FileServerFS(staticFS())).ServeHTTP(w, r)
 }
 

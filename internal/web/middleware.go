@@ -44,11 +44,12 @@ func (s *Server) build() http.Handler {
 	return h
 }
 
-// sessionless sends static files and /healthz straight to the mux: they
-// need no session and no user, so they cost no database query.
+// sessionless sends static files, the service worker, the web manifest and
+// /healthz straight to the mux: they need no session and no user, so they
+// cost no database query.
 func (s *Server) sessionless(next, mux http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && (strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz") {
+		if r.Method == http.MethodGet && (strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/sw.js" || r.URL.Path == "/manifest.webmanifest") {
 			mux.ServeHTTP(w, r)
 			return
 		}
@@ -84,7 +85,7 @@ func (s *Server) guard(rt Route) http.Handler {
 		if r.Method == http.MethodPost || r.Method == http.MethodPatch {
 			limit := int64(MaxFormBody)
 			if rt.API() {
-				limit = api.MaxBody
+				limit = api.BodyLimit(rt.Path)
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}

@@ -42,6 +42,7 @@ var menu = []struct {
 	perm      caunoi.Permission
 }{
 	{"/", "nav.home", ""},
+	{"/field", "nav.field", caunoi.PermContactWrite},
 	{"/clients", "nav.clients", caunoi.PermClientRead},
 	{"/contacts", "nav.contacts", caunoi.PermClientRead},
 	{"/activities", "nav.activities", caunoi.PermClientRead},
@@ -79,6 +80,20 @@ var funcs = template.FuncMap{
 	"deref":  func(t *time.Time) time.Time { return derefTime(t) },
 	"string": func(v any) string { return fmt.Sprint(v) },
 	"int64":  func(n int) int64 { return int64(n) },
+	"asset":  assetURL,
+	"dict":   dict,
+}
+
+// dict makes a map of name, value pairs, to pass several values to a
+// template: {{template "x" (dict "L" $.L "Orgs" .Orgs)}}.
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			m[k] = kv[i+1]
+		}
+	}
+	return m
 }
 
 func derefTime(t *time.Time) time.Time {

@@ -49,6 +49,9 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/login", public, s.loginForm},
 		{"POST", "/login", public, s.login},
 		{"POST", "/lang", public, s.setLang},
+		{"GET", "/sw.js", public, s.serviceWorkerScript},
+		{"GET", "/manifest.webmanifest", public, s.manifest},
+		{"GET", "/offline", public, s.offline},
 
 		// Signed in.
 		{"GET", "/{$}", signedIn, s.home},
@@ -97,6 +100,8 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/clients/{id}/memberships", perm(caunoi.PermClientWrite), s.membershipCreate},
 		{"POST", "/memberships/{id}/end", perm(caunoi.PermClientWrite), s.membershipEnd},
 		{"GET", "/uic", perm(caunoi.PermClientRead), s.uicCheck},
+
+		{"GET", "/field", perm(caunoi.PermContactWrite), s.field},
 
 		{"GET", "/contacts", perm(caunoi.PermClientRead), s.contactList},
 		{"GET", "/contacts/new", perm(caunoi.PermContactWrite), s.contactNew},
@@ -278,5 +283,7 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/tokens", perm(caunoi.PermTokenOwn), a.ListTokens},
 		{"POST", "/api/v1/tokens", perm(caunoi.PermTokenOwn), a.CreateToken},
 		{"POST", "/api/v1/tokens/{id}/revoke", perm(caunoi.PermTokenOwn), a.RevokeToken},
+		{"POST", "/api/v1/sync", perm(caunoi.PermContactWrite), a.Sync},
+		{"GET", "/api/v1/sync/clients", perm(caunoi.PermClientRead), a.FieldClients},
 	}
 }

@@ -126,7 +126,7 @@ func New(cfg Config) (*Server, error) {
 	s.Hotline, s.Shelters, s.Reintegrations = sqldb.NewHotlineService(db), sqldb.NewShelterService(db), sqldb.NewReintegrationService(db)
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
-		Places: s.Places, Activities: s.Acts, UIC: s.UIC, Cat: cat, Log: log,
+		Places: s.Places, Activities: s.Acts, Syncer: sqldb.NewSyncService(db), UIC: s.UIC, Cat: cat, Log: log,
 		Providers: s.Providers, Services: s.Services, Referrals: s.Referrals,
 	}
 	s.API.Hotline, s.API.Shelters, s.API.Reintegrations = s.Hotline, s.Shelters, s.Reintegrations

@@ -43,17 +43,7 @@ func Run(t *testing.T, fn func(t *testing.T, db *sqldb.DB)) {
 func MustOpen(tb testing.TB, d sqldb.Dialect) *sqldb.DB {
 	tb.Helper()
 	ctx := context.Background()
-	var dbURL string
-	switch d {
-	case sqldb.SQLite:
-		dbURL = "sqlite:" + filepath.Join(tb.TempDir(), "caunoi.db")
-	case sqldb.Postgres:
-		base := os.Getenv(PostgresEnv)
-		if base == "" {
-			tb.Skipf("\n*** SKIPPING the PostgreSQL suite: %s is not set. ***\n*** Set it, e.g. %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable ***", PostgresEnv, PostgresEnv)
-		}
-		dbURL = freshSchema(tb, base)
-	}
+	dbURL := URL(tb, d)
 	db, err := sqldb.Open(ctx, dbURL)
 	if err != nil {
 		tb.Fatalf("open %s: %v", d, err)
@@ -69,6 +59,27 @@ func MustOpen(tb testing.TB, d sqldb.Dialect) *sqldb.DB {
 		tb.Fatalf("seed %s: %v", d, err)
 	}
 	return db
+}
+
+// URL returns the URL of a new, empty database of the dialect, removed
+// when the test ends: a file for SQLite, a schema of its own for
+// PostgreSQL (the test skips loudly when PostgresEnv is unset). Tests that
+// start the real program pass it to --db.
+func URL(tb testing.TB, d sqldb.Dialect) string {
+	tb.Helper()
+	switch d {
+	case sqldb.SQLite:
+		return "sqlite:" + filepath.Join(tb.TempDir(), "caunoi.db")
+	case sqldb.Postgres:
+		base := os.Getenv(PostgresEnv)
+		if base == "" {
+			tb.Skipf("\n*** SKIPPING the PostgreSQL suite: %s is not set. ***\n*** Set it, e.g. %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable ***", PostgresEnv, PostgresEnv)
+		}
+		return freshSchema(tb, base)
+	default:
+		tb.Fatalf("sqldbtest: unknown dialect %q", d)
+		return ""
+	}
 }
 
 // freshSchema creates a schema of its own for the test and returns a URL
