@@ -58,13 +58,24 @@ const (
 	PermBudgetRead   Permission = "budget.read"   // see norms, plans and expenditures
 	PermBudgetWrite  Permission = "budget.write"  // make plans and record expenditures
 	PermNormWrite    Permission = "norm.write"    // set unit-cost norms
+
+	// Hotline, shelter and reintegration. Hotline cases and shelter stays
+	// are the most sensitive records (violence, police): case.read is held
+	// by the staff of the group running the hotline (group leaders, peer
+	// educators) and the province officers above it, never by outreach
+	// workers, national officers or administrators.
+	PermCaseRead           Permission = "case.read"           // see hotline cases and shelter stays of the subtree
+	PermCaseWrite          Permission = "case.write"          // take hotline calls: cases, follow-ups, referrals, closing
+	PermShelterWrite       Permission = "shelter.write"       // keep the beds of shelters, admit and discharge
+	PermReintegrationWrite Permission = "reintegration.write" // prepare residents' return, influence maps, handover, follow-ups, relapse
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermOrgRead, PermOrgWrite, PermUserRead, PermUserWrite, PermAuditRead,
 	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn,
 	PermProviderRead, PermProviderWrite, PermServiceWrite,
-	PermFundRead, PermFundWrite, PermLoanWrite, PermLoanAppraise, PermLoanApprove, PermLoanDisburse, PermBudgetRead, PermBudgetWrite, PermNormWrite}
+	PermFundRead, PermFundWrite, PermLoanWrite, PermLoanAppraise, PermLoanApprove, PermLoanDisburse, PermBudgetRead, PermBudgetWrite, PermNormWrite,
+	PermCaseRead, PermCaseWrite, PermShelterWrite, PermReintegrationWrite}
 
 // RolePermissions is what each role may do. National officers hold no
 // client-level permission: they see aggregates only. Administrators manage
@@ -80,11 +91,14 @@ var RolePermissions = map[Role][]Permission{
 	RoleOutreachWorker: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
 		PermProviderRead, PermServiceWrite, PermFundRead, PermLoanWrite},
 	RolePeerEducator: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
-		PermProviderRead, PermServiceWrite, PermFundRead, PermLoanWrite},
+		PermProviderRead, PermServiceWrite, PermFundRead, PermLoanWrite,
+		PermCaseRead, PermCaseWrite, PermShelterWrite, PermReintegrationWrite},
 	RoleGroupLeader: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn,
-		PermProviderRead, PermProviderWrite, PermServiceWrite, PermFundRead, PermLoanWrite, PermLoanAppraise, PermLoanDisburse, PermBudgetRead},
+		PermProviderRead, PermProviderWrite, PermServiceWrite, PermFundRead, PermLoanWrite, PermLoanAppraise, PermLoanDisburse, PermBudgetRead,
+		PermCaseRead, PermCaseWrite, PermShelterWrite, PermReintegrationWrite},
 	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn,
-		PermProviderRead, PermProviderWrite, PermFundRead, PermFundWrite, PermLoanApprove, PermBudgetRead, PermBudgetWrite},
+		PermProviderRead, PermProviderWrite, PermFundRead, PermFundWrite, PermLoanApprove, PermBudgetRead, PermBudgetWrite,
+		PermCaseRead, PermShelterWrite},
 	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn, PermProviderRead,
 		PermFundRead, PermBudgetRead, PermNormWrite},
 	RoleAdmin: {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn},

@@ -44,6 +44,10 @@ type API struct {
 	UIC        caunoi.UICFormula
 	Cat        *i18n.Catalogue
 	Log        *slog.Logger
+	// Hotline cases, shelters and reintegration after rehabilitation.
+	Hotline        caunoi.HotlineService
+	Shelters       caunoi.ShelterService
+	Reintegrations caunoi.ReintegrationService
 }
 
 // ErrorBody is the JSON body of every error answer.

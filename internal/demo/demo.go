@@ -110,6 +110,9 @@ func Load(ctx context.Context, db *sqldb.DB) (*Summary, error) {
 	if err := l.makeMoney(db); err != nil {
 		return nil, err
 	}
+	if err := l.makeHotline(db); err != nil {
+		return nil, err
+	}
 	return l.sum, nil
 }
 

@@ -35,6 +35,7 @@ type outside struct {
 	org, user, client, contact, token, place, activity, consent, membership string
 	provider, service, referral                                             string
 	money                                                                   map[string]string // authz_money_test.go
+	hotlineCase, shelter, bed, stay, reintegration, influence               string
 }
 
 func TestAuthorizationWalksEveryRoute(t *testing.T) {
@@ -162,7 +163,8 @@ func pathParams(path string) []string {
 // entityOf tells which kind of record a route's {id} names.
 func entityOf(path string) string {
 	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships",
-		"providers", "services", "referrals", "funds", "loans", "norms", "cost-norms", "budgets", "budget-plans", "expenditures", "repayments"} {
+		"providers", "services", "referrals", "funds", "loans", "norms", "cost-norms", "budgets", "budget-plans", "expenditures", "repayments",
+		"cases", "shelters", "beds", "stays", "reintegration", "reintegrations", "influence"} {
 		if strings.Contains(path, "/"+p+"/{id}") {
 			return p
 		}
@@ -174,6 +176,8 @@ func outParams(o outside) map[string]string {
 	m := map[string]string{"orgs": o.org, "users": o.user, "clients": o.client, "contacts": o.contact, "tokens": o.token,
 		"api_tokens": o.token, "places": o.place, "activities": o.activity, "consents": o.consent, "memberships": o.membership,
 		"providers": o.provider, "services": o.service, "referrals": o.referral,
+		"cases": o.hotlineCase, "shelters": o.shelter, "beds": o.bed, "stays": o.stay, "reintegration": o.reintegration,
+		"reintegrations": o.reintegration, "influence": o.influence,
 		"id": "", "code": "99999", "kind": "contacts"}
 	for k, v := range o.money {
 		m[k] = v
@@ -397,6 +401,7 @@ func buildActor(t *testing.T, srv *web.Server, db *sqldb.DB, username string) *a
 		}
 	}
 	moneyInScope(t, db, actor, actx, a.in)
+	casesInScope(t, db, actx, actor, a.in)
 	secret, _, err := users.CreateToken(actx, "kiểm tra", time.Now().Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -485,6 +490,8 @@ func buildOutside(t *testing.T, db *sqldb.DB) outside {
 	if err := sqldb.NewReferralService(db).CreateReferral(uctx, ref); err != nil {
 		t.Fatal(err)
 	}
-	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID,
+	out := outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID,
 		provider: pr.ID, service: sv.ID, referral: ref.ID, money: moneyOutside(t, db, root, prov, c, u.ID)}
+	casesOutside(t, db, ctx, uctx, prov.ID, group.ID, c.ID, &out)
+	return out
 }

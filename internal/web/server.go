@@ -51,6 +51,10 @@ type Server struct {
 	Sessions *scs.SessionManager
 	Log      *slog.Logger
 	API      *api.API
+	// Hotline cases, shelters and reintegration after rehabilitation.
+	Hotline        caunoi.HotlineService
+	Shelters       caunoi.ShelterService
+	Reintegrations caunoi.ReintegrationService
 	// TLS is true when the server is reached over HTTPS (directly or
 	// behind a proxy that terminates TLS): cookies are then Secure.
 	TLS bool
@@ -126,12 +130,14 @@ func New(cfg Config) (*Server, error) {
 		logins:   newLimiter(5, 15*time.Minute),
 		loginIPs: newLimiter(30, 15*time.Minute),
 	}
+	s.Hotline, s.Shelters, s.Reintegrations = sqldb.NewHotlineService(db), sqldb.NewShelterService(db), sqldb.NewReintegrationService(db)
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
 		Places: s.Places, Activities: s.Acts, Syncer: sqldb.NewSyncService(db), UIC: s.UIC, Cat: cat, Log: log,
 		Providers: s.Providers, Services: s.Services, Referrals: s.Referrals,
 		Funds: s.Funds, Loans: s.Loans, Budgets: s.Budgets,
 	}
+	s.API.Hotline, s.API.Shelters, s.API.Reintegrations = s.Hotline, s.Shelters, s.Reintegrations
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
