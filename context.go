@@ -48,27 +48,61 @@ const (
 	PermProviderRead  Permission = "provider.read"  // see the directory of service providers shared with one's organisations
 	PermProviderWrite Permission = "provider.write" // keep the providers of the subtree
 	PermServiceWrite  Permission = "service.write"  // record services given to clients and referrals
+
+	// Money (fund.go, loan.go, budget.go; README "Money").
+	PermFundRead     Permission = "fund.read"     // see funds, their ledgers and portfolio figures
+	PermFundWrite    Permission = "fund.write"    // open funds, record capital and transfers
+	PermLoanWrite    Permission = "loan.write"    // record loan applications and repayments
+	PermLoanAppraise Permission = "loan.appraise" // record the club's appraisal of an application
+	PermLoanApprove  Permission = "loan.approve"  // approve, reject and write off loans
+	PermLoanDisburse Permission = "loan.disburse" // pay out approved loans from a fund
+	PermBudgetRead   Permission = "budget.read"   // see norms, plans and expenditures
+	PermBudgetWrite  Permission = "budget.write"  // make plans and record expenditures
+	PermNormWrite    Permission = "norm.write"    // set unit-cost norms
+
+	// Hotline, shelter and reintegration. Hotline cases and shelter stays
+	// are the most sensitive records (violence, police): case.read is held
+	// by the staff of the group running the hotline (group leaders, peer
+	// educators) and the province officers above it, never by outreach
+	// workers, national officers or administrators.
+	PermCaseRead           Permission = "case.read"           // see hotline cases and shelter stays of the subtree
+	PermCaseWrite          Permission = "case.write"          // take hotline calls: cases, follow-ups, referrals, closing
+	PermShelterWrite       Permission = "shelter.write"       // keep the beds of shelters, admit and discharge
+	PermReintegrationWrite Permission = "reintegration.write" // prepare residents' return, influence maps, handover, follow-ups, relapse
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermOrgRead, PermOrgWrite, PermUserRead, PermUserWrite, PermAuditRead,
 	PermUnitRead, PermUnitWrite, PermClientRead, PermClientWrite, PermContactWrite, PermReportRead, PermTokenOwn,
-	PermProviderRead, PermProviderWrite, PermServiceWrite, PermMonitorWrite}
+	PermProviderRead, PermProviderWrite, PermServiceWrite,
+	PermFundRead, PermFundWrite, PermLoanWrite, PermLoanAppraise, PermLoanApprove, PermLoanDisburse, PermBudgetRead, PermBudgetWrite, PermNormWrite,
+	PermCaseRead, PermCaseWrite, PermShelterWrite, PermReintegrationWrite, PermMonitorWrite}
 
 // RolePermissions is what each role may do. National officers hold no
 // client-level permission: they see aggregates only. Administrators manage
 // the system but do not read clients.
+//
+// Money keeps duties apart: field workers record applications and
+// repayments; the group leader appraises for the club and pays out; the
+// province officer approves (never a loan she recorded or appraised:
+// storage refuses it), writes off, opens funds and keeps the budget; the
+// national officer sets the unit-cost norms and sees every fund and budget
+// in aggregate.
 var RolePermissions = map[Role][]Permission{
 	RoleOutreachWorker: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
-		PermProviderRead, PermServiceWrite},
+		PermProviderRead, PermServiceWrite, PermFundRead, PermLoanWrite},
 	RolePeerEducator: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermTokenOwn,
-		PermProviderRead, PermServiceWrite},
+		PermProviderRead, PermServiceWrite, PermFundRead, PermLoanWrite,
+		PermCaseRead, PermCaseWrite, PermShelterWrite, PermReintegrationWrite},
 	RoleGroupLeader: {PermOrgRead, PermUnitRead, PermClientRead, PermClientWrite, PermContactWrite, PermUserRead, PermReportRead, PermTokenOwn,
-		PermProviderRead, PermProviderWrite, PermServiceWrite},
+		PermProviderRead, PermProviderWrite, PermServiceWrite, PermFundRead, PermLoanWrite, PermLoanAppraise, PermLoanDisburse, PermBudgetRead,
+		PermCaseRead, PermCaseWrite, PermShelterWrite, PermReintegrationWrite},
 	RoleProvinceOfficer: {PermOrgRead, PermOrgWrite, PermUnitRead, PermClientRead, PermUserRead, PermUserWrite, PermReportRead, PermTokenOwn,
-		PermProviderRead, PermProviderWrite, PermMonitorWrite},
-	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn, PermProviderRead, PermMonitorWrite},
-	RoleAdmin:           {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn, PermMonitorWrite},
+		PermProviderRead, PermProviderWrite, PermFundRead, PermFundWrite, PermLoanApprove, PermBudgetRead, PermBudgetWrite,
+		PermCaseRead, PermShelterWrite, PermMonitorWrite},
+	RoleNationalOfficer: {PermOrgRead, PermUnitRead, PermReportRead, PermTokenOwn, PermProviderRead,
+		PermFundRead, PermBudgetRead, PermNormWrite, PermMonitorWrite},
+	RoleAdmin: {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermUserRead, PermUserWrite, PermAuditRead, PermReportRead, PermTokenOwn, PermMonitorWrite},
 }
 
 // Has reports whether the role holds the permission.

@@ -44,9 +44,16 @@ type API struct {
 	Services   caunoi.ServiceService
 	Referrals  caunoi.ReferralService
 	Syncer     caunoi.SyncService
+	Funds      caunoi.FundService
+	Loans      caunoi.LoanService
+	Budgets    caunoi.BudgetService
 	UIC        caunoi.UICFormula
 	Cat        *i18n.Catalogue
 	Log        *slog.Logger
+	// Hotline cases, shelters and reintegration after rehabilitation.
+	Hotline        caunoi.HotlineService
+	Shelters       caunoi.ShelterService
+	Reintegrations caunoi.ReintegrationService
 }
 
 // ErrorBody is the JSON body of every error answer.

@@ -107,6 +107,12 @@ func Load(ctx context.Context, db *sqldb.DB) (*Summary, error) {
 	if err := l.makeServices(db); err != nil {
 		return nil, err
 	}
+	if err := l.makeMoney(db); err != nil {
+		return nil, err
+	}
+	if err := l.makeHotline(db); err != nil {
+		return nil, err
+	}
 	if err := l.makeMonitoring(db); err != nil {
 		return nil, err
 	}

@@ -171,7 +171,7 @@ func (l *Localizer) Field(name string) string {
 // never their text.
 func (l *Localizer) Error(err error) (string, map[string]string) {
 	e := caunoi.AsError(err)
-	msg := l.T(e.Key, e.Args)
+	msg := l.T(e.Key, l.numbers(e.Args))
 	if e.Code == caunoi.EINTERNAL {
 		msg = l.T("err.internal")
 	}
@@ -179,7 +179,7 @@ func (l *Localizer) Error(err error) (string, map[string]string) {
 	if len(e.Fields) > 0 {
 		fields = map[string]string{}
 		for _, f := range e.Fields {
-			m := l.T(f.Key, f.Args)
+			m := l.T(f.Key, l.numbers(f.Args))
 			if prev, ok := fields[f.Field]; ok && prev != m {
 				m = prev + " " + m
 			}
@@ -187,6 +187,27 @@ func (l *Localizer) Error(err error) (string, map[string]string) {
 		}
 	}
 	return msg, fields
+}
+
+// numbers returns the arguments of a message with every int64 written as
+// the language writes numbers (sums of money are int64: "1.218.000").
+func (l *Localizer) numbers(args map[string]any) map[string]any {
+	var out map[string]any
+	for k, v := range args {
+		if n, ok := v.(int64); ok {
+			if out == nil {
+				out = make(map[string]any, len(args))
+				for k2, v2 := range args {
+					out[k2] = v2
+				}
+			}
+			out[k] = l.Number(n)
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // Date formats a day as dd/mm/yyyy (both languages) in Vietnam's time zone.

@@ -39,7 +39,17 @@ type Tx struct {
 	// writes counts the statements run through ExecContext, so a batch
 	// can tell whether a failed operation changed anything.
 	writes int
+	// write is true for a transaction on the write pool.
+	write bool
 }
+
+type txKey struct{}
+
+// withTx returns a context in which the services run inside tx instead of
+// opening a transaction of their own: an operation that calls another
+// service's method (a hotline case making a referral) stays one
+// transaction, committed or rolled back whole.
+func withTx(ctx context.Context, tx *Tx) context.Context { return context.WithValue(ctx, txKey{}, tx) }
 
 // begin opens a transaction on the write pool (write) or the read pool.
 // Every transaction, even a read, needs an actor in the context.
@@ -59,11 +69,16 @@ func (db *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: a}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: a, write: write}, nil
 }
 
 // inTx runs fn in a transaction and commits it when fn returns nil.
+// Inside a transaction joined with withTx it runs fn in that one, which
+// its owner commits.
 func (db *DB) inTx(ctx context.Context, write bool, fn func(tx *Tx) error) error {
+	if outer, ok := ctx.Value(txKey{}).(*Tx); ok && outer.db == db && (outer.write || !write) {
+		return fn(outer)
+	}
 	tx, err := db.begin(ctx, write)
 	if err != nil {
 		return err
@@ -276,7 +291,8 @@ func (tx *Tx) execVersioned(ctx context.Context, what, q string, args ...any) er
 // voidable names the tables whose rows are voided, never deleted.
 var voidable = map[string]bool{"orgs": true, "clients": true, "contacts": true, "places": true, "place_visits": true, "activities": true,
 	"indicators": true, "targets": true,
-	"providers": true, "services": true, "referrals": true}
+	"providers": true, "services": true, "referrals": true,
+	"hotline_cases": true, "shelter_beds": true, "shelter_stays": true, "reintegrations": true, "influence_people": true}
 
 // voidRow marks the row void with the actor, the reason and tx.now, and
 // returns the Voiding stored; version is the version the user saw.

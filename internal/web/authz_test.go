@@ -33,7 +33,10 @@ type actorFixture struct {
 // covers: its ids are out of scope for every role, even national ones.
 type outside struct {
 	org, user, client, contact, token, place, activity, consent, membership string
-	target, indicator, provider, service, referral                          string
+	provider, service, referral                                             string
+	money                                                                   map[string]string // authz_money_test.go
+	hotlineCase, shelter, bed, stay, reintegration, influence               string
+	target, indicator                                                       string
 }
 
 func TestAuthorizationWalksEveryRoute(t *testing.T) {
@@ -161,7 +164,8 @@ func pathParams(path string) []string {
 // entityOf tells which kind of record a route's {id} names.
 func entityOf(path string) string {
 	for _, p := range []string{"orgs", "users", "clients", "contacts", "tokens", "places", "activities", "consents", "memberships",
-		"providers", "services", "referrals", "targets"} {
+		"providers", "services", "referrals", "funds", "loans", "norms", "cost-norms", "budgets", "budget-plans", "expenditures", "repayments",
+		"cases", "shelters", "beds", "stays", "reintegration", "reintegrations", "influence", "targets"} {
 		if strings.Contains(path, "/"+p+"/{id}") {
 			return p
 		}
@@ -170,10 +174,17 @@ func entityOf(path string) string {
 }
 
 func outParams(o outside) map[string]string {
-	return map[string]string{"orgs": o.org, "users": o.user, "clients": o.client, "contacts": o.contact, "tokens": o.token,
+	m := map[string]string{"orgs": o.org, "users": o.user, "clients": o.client, "contacts": o.contact, "tokens": o.token,
 		"api_tokens": o.token, "places": o.place, "activities": o.activity, "consents": o.consent, "memberships": o.membership,
-		"providers": o.provider, "services": o.service, "referrals": o.referral, "targets": o.target, "indicator": o.indicator,
+		"providers": o.provider, "services": o.service, "referrals": o.referral,
+		"cases": o.hotlineCase, "shelters": o.shelter, "beds": o.bed, "stays": o.stay, "reintegration": o.reintegration,
+		"reintegrations": o.reintegration, "influence": o.influence,
+		"targets": o.target, "indicator": o.indicator,
 		"id": "", "code": "99999", "kind": "contacts"}
+	for k, v := range o.money {
+		m[k] = v
+	}
+	return m
 }
 
 // withDefaults returns ids with the missing ones taken from def: a user
@@ -391,6 +402,8 @@ func buildActor(t *testing.T, srv *web.Server, db *sqldb.DB, username string) *a
 			}
 		}
 	}
+	moneyInScope(t, db, actor, actx, a.in)
+	casesInScope(t, db, actx, actor, a.in)
 	if actor.Can(caunoi.PermMonitorWrite) {
 		tg := &caunoi.Target{OrgID: orgID, Indicator: "CONTACTS", Period: caunoi.CurrentPeriod(caunoi.PeriodYear, caunoi.Today()), Value: 100}
 		ts := sqldb.NewTargetService(db)
@@ -503,6 +516,9 @@ func buildOutside(t *testing.T, db *sqldb.DB) outside {
 	if err := sqldb.NewReferralService(db).CreateReferral(uctx, ref); err != nil {
 		t.Fatal(err)
 	}
-	return outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID,
-		provider: pr.ID, service: sv.ID, referral: ref.ID, target: tg.ID, indicator: ind.Code}
+	out := outside{org: group.ID, user: u.ID, client: c.ID, contact: k.ID, token: tok.ID, place: p.ID, activity: act.ID, consent: consent.ID, membership: m.ID,
+		provider: pr.ID, service: sv.ID, referral: ref.ID, money: moneyOutside(t, db, root, prov, c, u.ID)}
+	casesOutside(t, db, ctx, uctx, prov.ID, group.ID, c.ID, &out)
+	out.target, out.indicator = tg.ID, ind.Code
+	return out
 }

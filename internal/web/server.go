@@ -49,12 +49,20 @@ type Server struct {
 	// MapTiles is the URL template of the map's tiles ("" draws the
 	// offline outline), MapAttribution the credit the tiles ask for.
 	MapTiles, MapAttribution string
+	// Money: funds, loans, budgets.
+	Funds   caunoi.FundService
+	Loans   caunoi.LoanService
+	Budgets caunoi.BudgetService
 	// UIC is the formula of unique identifier codes (CAUNOI_UIC_FORMULA).
 	UIC      caunoi.UICFormula
 	Cat      *i18n.Catalogue
 	Sessions *scs.SessionManager
 	Log      *slog.Logger
 	API      *api.API
+	// Hotline cases, shelters and reintegration after rehabilitation.
+	Hotline        caunoi.HotlineService
+	Shelters       caunoi.ShelterService
+	Reintegrations caunoi.ReintegrationService
 	// TLS is true when the server is reached over HTTPS (directly or
 	// behind a proxy that terminates TLS): cookies are then Secure.
 	TLS bool
@@ -123,6 +131,9 @@ func New(cfg Config) (*Server, error) {
 		Services:  sqldb.NewServiceService(db),
 		Referrals: sqldb.NewReferralService(db),
 
+		Funds:    sqldb.NewFundService(db),
+		Loans:    sqldb.NewLoanService(db),
+		Budgets:  sqldb.NewBudgetService(db),
 		UIC:      cfg.UIC,
 		MapTiles: cfg.MapTiles, MapAttribution: cfg.MapAttribution,
 		Cat:      cat,
@@ -134,12 +145,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.Indicators, s.Targets, s.Reports = sqldb.NewIndicatorService(db), sqldb.NewTargetService(db), sqldb.NewReportService(db)
 	s.DHIS2 = sqldb.NewDHIS2Service(db)
+	s.Hotline, s.Shelters, s.Reintegrations = sqldb.NewHotlineService(db), sqldb.NewShelterService(db), sqldb.NewReintegrationService(db)
 	s.API = &api.API{
 		Orgs: s.Orgs, Units: s.Units, Users: s.Users, Audit: s.Audit, Clients: s.Clients, Contacts: s.Contacts,
 		Places: s.Places, Activities: s.Acts, Syncer: sqldb.NewSyncService(db), UIC: s.UIC, Cat: cat, Log: log,
 		Indicators: s.Indicators, Targets: s.Targets, Reports: s.Reports, Map: sqldb.NewIndicatorService(db), DHIS2: s.DHIS2,
 		Providers: s.Providers, Services: s.Services, Referrals: s.Referrals,
+		Funds: s.Funds, Loans: s.Loans, Budgets: s.Budgets,
 	}
+	s.API.Hotline, s.API.Shelters, s.API.Reintegrations = s.Hotline, s.Shelters, s.Reintegrations
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
