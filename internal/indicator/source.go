@@ -183,6 +183,42 @@ var Sources = []*Source{
 		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL", Client: "r.client_id",
 		Kind: "r.service_kind", Kinds: caunoi.ServiceKinds, Outcome: "r.status", Outcomes: caunoi.ReferralStatuses,
 	},
+	{
+		// Hotline cases, counted on the day received: kind "gbv" when a
+		// gender-based violence type is recorded, the caller's client or
+		// the unnamed caller's sex and population, the risk as outcome.
+		Name: "hotline_cases", From: "hotline_cases r", Date: "r.received_on",
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL", Client: "r.client_id",
+		AnonSex: "r.anon_sex", AnonPopulation: "r.anon_population",
+		Kind: "CASE WHEN r.gbv_type <> '' THEN 'gbv' ELSE 'other' END", Kinds: []string{"gbv", "other"},
+		Outcome: "r.risk", Outcomes: caunoi.RiskLevels,
+	},
+	{
+		// Shelter stays, counted on the day of admission.
+		Name: "shelter_stays", From: "shelter_stays r", Date: "r.admitted_on",
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL", Client: "r.client_id",
+	},
+	{
+		// Residents of rehabilitation centres received back home, on the
+		// day they returned.
+		Name: "reintegrations", From: "reintegrations r", Date: "r.returned_on",
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL AND r.returned_on IS NOT NULL", Client: "r.client_id",
+	},
+	{
+		// Loans of the revolving funds, counted on the day paid out, with
+		// the amount lent.
+		Name: "loans", From: "loans r", Date: "r.disbursed_on",
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.disbursed_on IS NOT NULL", Client: "r.client_id",
+		Outcome: "r.status", Outcomes: caunoi.LoanStatuses,
+		Measures: []Measure{{Name: "amount_vnd", SQL: plain("r.amount")}},
+	},
+	{
+		// Expenditure against the budget plans, on the day spent, in đồng.
+		Name: "expenditures",
+		From: `(SELECT e.id, e.org_path, e.spent_on, e.amount, e.voided_at, o.id AS org_id FROM expenditures e JOIN orgs o ON o.path = e.org_path) r`,
+		Date: "r.spent_on", Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL",
+		Measures: []Measure{{Name: "amount_vnd", SQL: plain("r.amount")}},
+	},
 }
 
 // serviceDetails and serviceResults are every detail and result a service

@@ -237,8 +237,12 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 			"LEGAL_AID_CASES": 1, "LEGAL_AID_PERSONS": 1, "IDENTITY_PAPERS": 1,
 			"REFERRED_VOCATIONAL": 1, "VOCATIONAL_TRAINING": 1, "JOB_PLACEMENTS": 2, "STABLE_JOBS": 1, "STABLE_JOB_SHARE": 50,
 			"HOUSES_BUILT": 0, "HOUSES_REPAIRED": 1,
+			// Sources this half-year has no records of: each is counted (so
+			// its SQL runs on both databases) and is zero.
+			"HOTLINE_CASES": 0, "GBV_CASES": 0, "SHELTER_STAYS": 0, "SHELTERED_PERSONS": 0, "RETURNEES_RECEIVED": 0,
+			"LOANS_DISBURSED": 0, "BORROWERS": 0, "LOAN_AMOUNT_VND": 0, "EXPENDITURE_VND": 0,
 		}
-		var codes []string
+		codes := []string{"COST_PER_PERSON"}
 		for c := range totals {
 			codes = append(codes, c)
 		}
@@ -246,7 +250,7 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 		all, err := m.svc.FindIndicators(m.sys)
 		must(t, err)
 		for _, ind := range all {
-			if _, ok := totals[ind.Code]; !ok {
+			if _, ok := totals[ind.Code]; !ok && ind.Code != "COST_PER_PERSON" {
 				t.Errorf("catalogue indicator %s has no known answer in this test", ind.Code)
 			}
 		}
@@ -257,6 +261,9 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 				for code, want := range totals {
 					wantCell(t, v, code, nil, nil, want)
 				}
+				// Nothing spent: a cost per person cannot be worked out... yet
+				// it divides 0 by 8 people, which is 0.
+				wantCell(t, v, "COST_PER_PERSON", nil, nil, 0)
 				// By the group where the work was recorded.
 				wantCell(t, v, "CONTACTS", []string{"org"}, []string{"org", m.O("hpg").ID}, 8)
 				wantCell(t, v, "CONTACTS", []string{"org"}, []string{"org", m.O("qng").ID}, 2)
