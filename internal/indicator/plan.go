@@ -31,6 +31,9 @@ type Request struct {
 	// subtree have records in more than one organisation: their distinct
 	// clients are counted one grouping at a time, not added up.
 	Spanning map[string]bool
+	// Counted names the filters ("source|key", see Filter.Key) whose
+	// counts the count rollup holds for every organisation.
+	Counted map[string]bool
 }
 
 // Query is one SQL statement of a plan. Its result rows hold one string
@@ -112,7 +115,7 @@ func NewPlan(req Request) (*Plan, error) {
 				continue
 			}
 			b := bucket{source: ind.Source, rollup: p.path(ind, g), grouping: strings.Join(g, ",")}
-			if b.rollup == 2 || (b.rollup == 1 && !req.Spanning[ind.Source]) {
+			if b.rollup >= 2 || (b.rollup == 1 && !req.Spanning[ind.Source]) {
 				// One read of the rollup serves every grouping.
 				b.grouping = fine
 				if serves[b] == nil {
@@ -216,6 +219,9 @@ func clientDimsOf(g []string) []string {
 // which Add spreads into every grouping. The measure rollup is read by
 // organisation.
 func (p *Plan) buildFine(src *Source, path int, codes []string, serves map[string][][]string, lo, hi string) *Query {
+	if path == 3 {
+		return p.buildCounts(src, codes, serves, lo, hi)
+	}
 	var b sqlBuilder
 	oneYear := p.req.Period.Start.Year() == p.req.Period.End.Year()
 	if path == 2 {
@@ -316,7 +322,8 @@ func (p *Plan) supports(code string, g []string) bool {
 }
 
 // path chooses where a base indicator is counted from: 1 the rollup of
-// events and clients, 2 the rollup of measures, 0 the records.
+// events and clients, 2 the rollup of measures, 3 the count rollup, 0
+// the records.
 func (p *Plan) path(ind *caunoi.Indicator, g []string) int {
 	src := SourceByName(ind.Source)
 	if p.req.Raw || !src.Rollup || !p.req.Period.MonthAligned() {
@@ -324,6 +331,9 @@ func (p *Plan) path(ind *caunoi.Indicator, g []string) int {
 	}
 	switch ind.Count {
 	case caunoi.CountEvents, caunoi.CountClients:
+		if p.counted(ind, g) {
+			return 3
+		}
 		return 1
 	case caunoi.CountQuantity:
 		if len(ind.Populations) > 0 || ind.Named != caunoi.NamedAny {

@@ -146,7 +146,7 @@ func benchData(b *testing.B, d sqldb.Dialect, scale gen.Scale) (*sqldb.DB, *gen.
 }
 
 // actorOn makes a user holding role on org and returns its context.
-func actorOn(b *testing.B, db *sqldb.DB, username string, role caunoi.Role, org *caunoi.Organisation) context.Context {
+func actorOn(b testing.TB, db *sqldb.DB, username string, role caunoi.Role, org *caunoi.Organisation) context.Context {
 	b.Helper()
 	users := sqldb.NewUserService(db)
 	sys := caunoi.NewContextWithActor(context.Background(), caunoi.SystemActor())

@@ -21,6 +21,9 @@ type IndicatorService struct {
 	// Raw makes Evaluate count from the records only, never from the
 	// rollups (tests compare both).
 	Raw bool
+	// NoCounts makes Evaluate read the rollup by client where it would
+	// read the count rollup (tests and benchmarks compare both).
+	NoCounts bool
 }
 
 // NewIndicatorService returns the indicator service.
@@ -94,11 +97,18 @@ func (tx *Tx) visibleSet(ctx context.Context) (map[string]*caunoi.Indicator, err
 // indicatorSet returns the catalogue and every user-defined indicator
 // (voided ones too, which Closure refuses), by code.
 func (tx *Tx) indicatorSet(ctx context.Context) (map[string]*caunoi.Indicator, error) {
+	return indicatorSet(ctx, tx.Tx)
+}
+
+// indicatorSet reads the catalogue and every user-defined indicator.
+func indicatorSet(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) (map[string]*caunoi.Indicator, error) {
 	set := map[string]*caunoi.Indicator{}
 	for _, d := range indicator.Catalogue() {
 		set[d.Code] = d
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+indicatorCols+" FROM indicators i ORDER BY i.code")
+	rows, err := q.QueryContext(ctx, "SELECT "+indicatorCols+" FROM indicators i ORDER BY i.code")
 	if err != nil {
 		return nil, fmt.Errorf("indicators: %w", err)
 	}
@@ -282,6 +292,9 @@ func (s *IndicatorService) Evaluate(ctx context.Context, q caunoi.ValueQuery) (*
 			return err
 		}
 		req.Raw = s.Raw
+		if s.NoCounts {
+			req.Counted = nil
+		}
 		plan, err = indicator.NewPlan(*req)
 		return err
 	})
@@ -433,8 +446,12 @@ func (tx *Tx) valueRequest(ctx context.Context, a *caunoi.Actor, q caunoi.ValueQ
 		spanning[src] = true
 	}
 	rows.Close()
+	counted, err := readyCountFilters(ctx, tx.Tx)
+	if err != nil {
+		return nil, err
+	}
 	return &indicator.Request{Dialect: tx.db.dialect(), Root: root, Orgs: orgs, Keys: indicator.NewOrgKeys(orgs, units),
-		Period: q.Period, Set: set, Codes: codes, Groupings: q.Groupings, Shared: shared, Spanning: spanning}, nil
+		Period: q.Period, Set: set, Codes: codes, Groupings: q.Groupings, Shared: shared, Spanning: spanning, Counted: counted}, nil
 }
 
 // ReportIndicators returns the codes a report of the organisation lists:

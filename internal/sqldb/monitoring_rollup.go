@@ -126,6 +126,15 @@ func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
 		return 0, err
 	}
 	keys := indicator.NewOrgKeys(orgs, units)
+	set, err := indicatorSet(ctx, db.read)
+	if err != nil {
+		return 0, err
+	}
+	filters := indicator.CountFilters(set)
+	pending, err := db.syncCountFilters(ctx, filters)
+	if err != nil {
+		return 0, err
+	}
 	stored := map[string][2]string{}
 	rows, err := db.read.QueryContext(ctx, "SELECT org_id, province, models FROM monitoring_org_keys")
 	if err != nil {
@@ -150,7 +159,7 @@ func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
 	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM monitoring_stale").Scan(&stale); err != nil {
 		return 0, fmt.Errorf("rollups: %w", err)
 	}
-	if stale == 0 && len(changed) == 0 {
+	if stale == 0 && len(changed) == 0 && len(pending) == 0 {
 		return 0, nil
 	}
 	begin := func() (*sql.Tx, error) {
@@ -196,21 +205,25 @@ func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
 		stmts[s.Name], spans[s.Name] = s.RebuildSQL(db.dialect()), s.SpansSQL()
 	}
 	paths := map[string]string{}
+	var ids []string
 	for _, o := range orgs {
 		paths[o.ID] = o.Path
+		ids = append(ids, o.ID)
 	}
 	// Rebuild a batch of partitions a transaction: each partition with its
 	// stale mark, so that a reader never sees half of one.
 	for {
-		n, err := db.rebuildBatch(ctx, begin, stmts, spans, paths, keys)
+		n, err := db.rebuildBatch(ctx, begin, stmts, filters, spans, paths, keys)
 		if err != nil {
 			return rebuilt, err
 		}
 		if n == 0 {
-			return rebuilt, nil
+			break
 		}
 		rebuilt += n
 	}
+	// Filters new to the count rollup: every organisation's counts.
+	return rebuilt, db.buildCounts(ctx, begin, pending, filters, ids, paths)
 }
 
 // rollupBatch is the number of partitions rebuilt in one transaction.
@@ -218,8 +231,8 @@ const rollupBatch = 64
 
 // rebuildBatch rebuilds up to rollupBatch stale partitions in one
 // transaction and returns how many.
-func (db *DB) rebuildBatch(ctx context.Context, begin func() (*sql.Tx, error), stmts map[string][]indicator.RebuildStmt, spans, paths map[string]string,
-	keys indicator.OrgKeys) (int, error) {
+func (db *DB) rebuildBatch(ctx context.Context, begin func() (*sql.Tx, error), stmts map[string][]indicator.RebuildStmt, filters map[string][]indicator.Filter,
+	spans, paths map[string]string, keys indicator.OrgKeys) (int, error) {
 	tx, err := begin()
 	if err != nil {
 		return 0, err
@@ -250,6 +263,9 @@ func (db *DB) rebuildBatch(ctx context.Context, begin func() (*sql.Tx, error), s
 			if _, err := tx.ExecContext(ctx, st.SQL, args...); err != nil {
 				return 0, fmt.Errorf("rollups: rebuild %s: %w", p.source, err)
 			}
+		}
+		if err := rebuildCounts(ctx, tx, p.source, p.org, paths[p.org], filters[p.source]); err != nil {
+			return 0, err
 		}
 		if err := markSpans(ctx, tx, p.source, p.org, spans[p.source], paths); err != nil {
 			return 0, err

@@ -2,7 +2,6 @@ package sqldb_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -184,6 +183,7 @@ func newMonitoringData(t *testing.T, db *sqldb.DB) *monitoringData {
 func (m *monitoringData) evaluate(t *testing.T, raw bool, q caunoi.ValueQuery) *caunoi.Values {
 	t.Helper()
 	m.svc.Raw = raw
+	m.svc.NoCounts = false
 	if q.OrgID == "" {
 		q.OrgID = m.O("nat").ID
 	}
@@ -255,9 +255,12 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 			}
 		}
 		groupings := [][]string{{"org"}, {"province"}, {"model"}, {"sex"}, {"age_band"}, {"population"}, {"residence"}, {"province", "sex"}}
-		for _, raw := range []bool{true, false} {
-			t.Run(fmt.Sprintf("raw=%v", raw), func(t *testing.T) {
-				v := m.evaluate(t, raw, caunoi.ValueQuery{Indicators: codes, Groupings: groupings})
+		// From the records, from the rollup by client, from the counts.
+		for _, mode := range []string{"records", "rollup", "counts"} {
+			t.Run(mode, func(t *testing.T) {
+				m.svc.Raw, m.svc.NoCounts = mode == "records", mode == "rollup"
+				v, err := m.svc.Evaluate(m.sys, caunoi.ValueQuery{OrgID: m.O("nat").ID, Period: m.h1, Indicators: codes, Groupings: groupings})
+				must(t, err)
 				for code, want := range totals {
 					wantCell(t, v, code, nil, nil, want)
 				}
