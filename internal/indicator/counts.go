@@ -177,32 +177,13 @@ func dimValues(d string, sex string, birthYear int, pops, residence string, year
 	case caunoi.DimSex:
 		return []string{sex}
 	case caunoi.DimAgeBand:
-		return []string{AgeBand(birthYear, year)}
+		return []string{caunoi.AgeBand(birthYear, year)}
 	case caunoi.DimPopulation:
 		return strings.FieldsFunc(pops, func(r rune) bool { return r == ',' })
 	case caunoi.DimResidence:
 		return []string{residence}
 	}
 	return nil
-}
-
-// AgeBand is the age band of a birth year in a year, as ageCase says in
-// SQL.
-func AgeBand(birthYear, year int) string {
-	if birthYear <= 0 {
-		return "unknown"
-	}
-	switch age := year - birthYear; {
-	case age < 18:
-		return "under_18"
-	case age < 25:
-		return "18_24"
-	case age < 35:
-		return "25_34"
-	case age < 50:
-		return "35_49"
-	}
-	return "50_plus"
 }
 
 // Counts works out an organisation's count rollup from its rollup rows of
@@ -311,16 +292,7 @@ func (p *Plan) counted(ind *caunoi.Indicator, g []string) bool {
 func (p *Plan) buildCounts(src *Source, codes []string, serves map[string][][]string, lo, hi string) *Query {
 	var b sqlBuilder
 	cp, _ := countPeriod(p.req.Period)
-	branches := [][]string{}
-	for _, gs := range serves {
-		for _, g := range gs {
-			cd := clientDimsOf(g)
-			if !slices.ContainsFunc(branches, func(x []string) bool { return slices.Equal(x, cd) }) {
-				branches = append(branches, cd)
-			}
-		}
-	}
-	slices.SortFunc(branches, func(a, b []string) int { return strings.Compare(strings.Join(a, ","), strings.Join(b, ",")) })
+	branches := branchesOf(serves)
 	var sums, keys []string
 	for _, code := range codes {
 		ind := p.req.Set[code]

@@ -235,16 +235,7 @@ func (p *Plan) buildFine(src *Source, path int, codes []string, serves map[strin
 		return &Query{SQL: b.sb.String(), Args: b.args, Dims: make([]string, 2+fineWidth), Bases: codes, Source: src.Name, Rollup: true, Fine: true,
 			Serves: serves, Branches: [][]string{nil}}
 	}
-	var branches [][]string
-	for _, gs := range serves {
-		for _, g := range gs {
-			cd := clientDimsOf(g)
-			if !slices.ContainsFunc(branches, func(x []string) bool { return slices.Equal(x, cd) }) {
-				branches = append(branches, cd)
-			}
-		}
-	}
-	slices.SortFunc(branches, func(a, b []string) int { return strings.Compare(strings.Join(a, ","), strings.Join(b, ",")) })
+	branches := branchesOf(serves)
 	e, m := rollupSums(p.req.Period)
 	var inner, sums []string
 	for i, code := range codes {
@@ -288,6 +279,22 @@ func (p *Plan) buildFine(src *Source, path int, codes []string, serves map[strin
 	}
 	return &Query{SQL: b.sb.String(), Args: b.args, Dims: make([]string, 2+fineWidth), Bases: codes, Source: src.Name, Rollup: true, Fine: true,
 		Serves: serves, Branches: branches}
+}
+
+// branchesOf returns the sets of client dimensions the groupings a fine
+// query serves need, each once, in a fixed order.
+func branchesOf(serves map[string][][]string) [][]string {
+	var branches [][]string
+	for _, gs := range serves {
+		for _, g := range gs {
+			cd := clientDimsOf(g)
+			if !slices.ContainsFunc(branches, func(x []string) bool { return slices.Equal(x, cd) }) {
+				branches = append(branches, cd)
+			}
+		}
+	}
+	slices.SortFunc(branches, func(a, b []string) int { return strings.Compare(strings.Join(a, ","), strings.Join(b, ",")) })
+	return branches
 }
 
 // checkGrouping refuses unknown or repeated dimensions and too many.
