@@ -63,6 +63,42 @@ func BenchmarkMonitoringReports(b *testing.B) {
 					report(b, national, res.National, year)
 				}
 			})
+			// The same reports read from the rollup by client, as before
+			// the count rollup.
+			byClient := sqldb.NewIndicatorService(db)
+			byClient.NoCounts = true
+			rsByClient := sqldb.NewReportService(db)
+			rsByClient.Indicators = byClient
+			b.Run("province_half_year_report_by_client", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := rsByClient.Report(officer, caunoi.ReportQuery{OrgID: prov.ID, Period: h1}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("national_annual_report_by_client", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := rsByClient.Report(national, caunoi.ReportQuery{OrgID: res.National.ID, Period: year}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			// After a write to a group: its rollups and counts are rebuilt
+			// before the report is counted.
+			var group string
+			if err := db.ReadDB().QueryRow("SELECT id FROM orgs WHERE kind = 'group' ORDER BY path LIMIT 1").Scan(&group); err != nil {
+				b.Fatal(err)
+			}
+			b.Run("national_annual_report_after_a_write", func(b *testing.B) {
+				for b.Loop() {
+					for _, src := range []string{"contacts", "services"} {
+						if _, err := db.WriteDB().Exec("INSERT INTO monitoring_stale (source, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", src, group); err != nil {
+							b.Fatal(err)
+						}
+					}
+					report(b, national, res.National, year)
+				}
+			})
 			b.Run("province_half_year_raw_sql", func(b *testing.B) {
 				for b.Loop() {
 					rawAggregates(b, db, prov.Path, h1, false)
@@ -76,7 +112,8 @@ func BenchmarkMonitoringReports(b *testing.B) {
 			if os.Getenv("CAUNOI_BENCH_FROM_RECORDS") != "" {
 				ind := sqldb.NewIndicatorService(db)
 				ind.Raw = true
-				rs := &sqldb.ReportService{Indicators: ind, Targets: sqldb.NewTargetService(db)}
+				rs := sqldb.NewReportService(db)
+				rs.Indicators = ind
 				b.Run("province_half_year_report_from_records", func(b *testing.B) {
 					for b.Loop() {
 						if _, err := rs.Report(officer, caunoi.ReportQuery{OrgID: prov.ID, Period: h1}); err != nil {

@@ -120,7 +120,7 @@ func (db *DB) buildCounts(ctx context.Context, begin func() (*sql.Tx, error), so
 				return err
 			}
 			for _, id := range orgIDs[i:min(i+rollupBatch, len(orgIDs))] {
-				if err := rebuildCounts(ctx, tx, src, id, paths[id], filters[src]); err != nil {
+				if err := rebuildCounts(ctx, db.Dialect, tx, src, id, paths[id], filters[src]); err != nil {
 					tx.Rollback()
 					return err
 				}
@@ -141,7 +141,7 @@ const countInsertRows = 500
 
 // rebuildCounts replaces an organisation's count rollup of a source with
 // the counts of its rollup rows.
-func rebuildCounts(ctx context.Context, tx *sql.Tx, source, orgID, path string, filters []indicator.Filter) error {
+func rebuildCounts(ctx context.Context, d Dialect, tx *sql.Tx, source, orgID, path string, filters []indicator.Filter) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM monitoring_counts WHERE org_id = $1 AND source = $2", orgID, source); err != nil {
 		return fmt.Errorf("counts: %w", err)
 	}
@@ -170,17 +170,30 @@ func rebuildCounts(ctx context.Context, tx *sql.Tx, source, orgID, path string, 
 		return fmt.Errorf("counts: %w", err)
 	}
 	out := indicator.Counts(in, filters)
+	// Many rows a statement. SQLite is given "?" placeholders: it looks
+	// each "$n" up by name, which costs the square of their number.
+	row := "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+	if d == SQLite {
+		row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	}
 	for i := 0; i < len(out); i += countInsertRows {
-		var q query
-		q.add("INSERT INTO monitoring_counts (source, year, period, dim, org_path, value, filter, org_id, events, clients) VALUES ")
-		for j, c := range out[i:min(i+countInsertRows, len(out))] {
+		chunk := out[i:min(i+countInsertRows, len(out))]
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO monitoring_counts (source, year, period, dim, org_path, value, filter, org_id, events, clients) VALUES ")
+		args := make([]any, 0, 10*len(chunk))
+		for j, c := range chunk {
 			if j > 0 {
-				q.add(", ")
+				sb.WriteString(", ")
 			}
-			q.add("(", q.arg(source), ", ", q.arg(c.Year), ", ", q.arg(c.Period), ", ", q.arg(c.Dim), ", ", q.arg(path), ", ", q.arg(c.Value), ", ",
-				q.arg(c.Filter), ", ", q.arg(orgID), ", ", q.arg(c.Events), ", ", q.arg(c.Clients), ")")
+			if d == SQLite {
+				sb.WriteString(row)
+			} else {
+				n := len(args)
+				fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10)
+			}
+			args = append(args, source, c.Year, c.Period, c.Dim, path, c.Value, c.Filter, orgID, c.Events, c.Clients)
 		}
-		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
 			return fmt.Errorf("counts: %w", err)
 		}
 	}

@@ -264,7 +264,7 @@ func (db *DB) rebuildBatch(ctx context.Context, begin func() (*sql.Tx, error), s
 				return 0, fmt.Errorf("rollups: rebuild %s: %w", p.source, err)
 			}
 		}
-		if err := rebuildCounts(ctx, tx, p.source, p.org, paths[p.org], filters[p.source]); err != nil {
+		if err := rebuildCounts(ctx, db.Dialect, tx, p.source, p.org, paths[p.org], filters[p.source]); err != nil {
 			return 0, err
 		}
 		if err := markSpans(ctx, tx, p.source, p.org, spans[p.source], paths); err != nil {
