@@ -125,7 +125,9 @@ func (s *Source) RebuildSQL(d Dialect) []RebuildStmt {
 			parts = append(parts, "SELECT "+name+", $1, x.org_path, $2, $3, x.yr, x.mo, x.kind, x.detail, x.outcome, '"+m.Name+"', SUM("+col+") FROM x"+
 				" GROUP BY x.org_path, x.yr, x.mo, x.kind, x.detail, x.outcome HAVING SUM("+col+") <> 0")
 		}
-		stmts = append(stmts, RebuildStmt{"INSERT INTO monitoring_measures (source, org_id, org_path, province, models, year, month, kind, detail, outcome, measure, value) WITH x AS (" +
+		// The records are read once for all the measures (MATERIALIZED),
+		// not once per measure.
+		stmts = append(stmts, RebuildStmt{"INSERT INTO monitoring_measures (source, org_id, org_path, province, models, year, month, kind, detail, outcome, measure, value) WITH x AS MATERIALIZED (" +
 			inner + ") " + strings.Join(parts, " UNION ALL "), full})
 	}
 	if d == SQLite {

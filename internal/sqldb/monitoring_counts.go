@@ -142,7 +142,13 @@ const countInsertRows = 500
 // rebuildCounts replaces an organisation's count rollup of a source with
 // the counts of its rollup rows.
 func rebuildCounts(ctx context.Context, d Dialect, tx *sql.Tx, source, orgID, path string, filters []indicator.Filter) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM monitoring_counts WHERE org_id = $1 AND source = $2", orgID, source); err != nil {
+	del := "DELETE FROM monitoring_counts WHERE org_id = $1 AND source = $2"
+	if d == SQLite {
+		// Without statistics SQLite would rather walk the source's part
+		// of the primary key than look the organisation up.
+		del = "DELETE FROM monitoring_counts INDEXED BY monitoring_counts_org WHERE org_id = $1 AND source = $2"
+	}
+	if _, err := tx.ExecContext(ctx, del, orgID, source); err != nil {
 		return fmt.Errorf("counts: %w", err)
 	}
 	if len(filters) == 0 {
