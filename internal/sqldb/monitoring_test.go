@@ -176,6 +176,7 @@ func newMonitoringData(t *testing.T, db *sqldb.DB) *monitoringData {
 	must(t, err)
 	refer(m.pe, "hpg", m.c, caunoi.ServiceVocationalTraining, ymd(2025, 1, 15))
 	refer(peQ, "qng", m.d, caunoi.ServiceSTIExam, ymd(2025, 2, 1))
+	m.addCasesAndMoney(t, db)
 	return m
 }
 
@@ -237,12 +238,15 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 			"LEGAL_AID_CASES": 1, "LEGAL_AID_PERSONS": 1, "IDENTITY_PAPERS": 1,
 			"REFERRED_VOCATIONAL": 1, "VOCATIONAL_TRAINING": 1, "JOB_PLACEMENTS": 2, "STABLE_JOBS": 1, "STABLE_JOB_SHARE": 50,
 			"HOUSES_BUILT": 0, "HOUSES_REPAIRED": 1,
-			// Sources this half-year has no records of: each is counted (so
-			// its SQL runs on both databases) and is zero.
-			"HOTLINE_CASES": 0, "GBV_CASES": 0, "SHELTER_STAYS": 0, "SHELTERED_PERSONS": 0, "RETURNEES_RECEIVED": 0,
-			"LOANS_DISBURSED": 0, "BORROWERS": 0, "LOAN_AMOUNT_VND": 0, "EXPENDITURE_VND": 0,
+			// Hotline, shelter, reintegration, loans and expenditure (see
+			// addCasesAndMoney): cases and stays are events, people counted
+			// once.
+			"HOTLINE_CASES": 4, "GBV_CASES": 3, "SHELTER_STAYS": 3, "SHELTERED_PERSONS": 2, "RETURNEES_RECEIVED": 2,
+			"LOANS_DISBURSED": 4, "BORROWERS": 3, "LOAN_AMOUNT_VND": 22_000_000, "EXPENDITURE_VND": 6_000_000,
+			// 6.000.000 đồng spent for 8 people reached.
+			"COST_PER_PERSON": 750_000,
 		}
-		codes := []string{"COST_PER_PERSON"}
+		var codes []string
 		for c := range totals {
 			codes = append(codes, c)
 		}
@@ -250,7 +254,7 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 		all, err := m.svc.FindIndicators(m.sys)
 		must(t, err)
 		for _, ind := range all {
-			if _, ok := totals[ind.Code]; !ok && ind.Code != "COST_PER_PERSON" {
+			if _, ok := totals[ind.Code]; !ok {
 				t.Errorf("catalogue indicator %s has no known answer in this test", ind.Code)
 			}
 		}
@@ -261,9 +265,23 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 				for code, want := range totals {
 					wantCell(t, v, code, nil, nil, want)
 				}
-				// Nothing spent: a cost per person cannot be worked out... yet
-				// it divides 0 by 8 people, which is 0.
-				wantCell(t, v, "COST_PER_PERSON", nil, nil, 0)
+				// Cases, stays, returns and loans by group, province and sex.
+				wantCell(t, v, "HOTLINE_CASES", []string{"org"}, []string{"org", m.O("hpg").ID}, 3)
+				wantCell(t, v, "HOTLINE_CASES", []string{"org"}, []string{"org", m.O("qng").ID}, 1)
+				wantCell(t, v, "GBV_CASES", []string{"province"}, []string{"province", "31"}, 2)
+				wantCell(t, v, "HOTLINE_CASES", []string{"population"}, []string{"population", "venue_worker"}, 1)
+				wantCell(t, v, "SHELTER_STAYS", []string{"sex"}, []string{"sex", "female"}, 2)
+				wantCell(t, v, "SHELTERED_PERSONS", []string{"sex"}, []string{"sex", "female"}, 1)
+				wantCell(t, v, "SHELTERED_PERSONS", []string{"sex"}, []string{"sex", "male"}, 1)
+				wantCell(t, v, "RETURNEES_RECEIVED", []string{"province"}, []string{"province", "22"}, 1)
+				wantCell(t, v, "RETURNEES_RECEIVED", []string{"sex"}, []string{"sex", "male"}, 1)
+				wantCell(t, v, "LOANS_DISBURSED", []string{"sex"}, []string{"sex", "female"}, 3)
+				wantCell(t, v, "BORROWERS", []string{"sex"}, []string{"sex", "female"}, 2)
+				wantCell(t, v, "LOAN_AMOUNT_VND", []string{"model"}, []string{"model", "peer_capacity"}, 22_000_000)
+				// Spent by the province's department: 6.000.000 đồng for the 6
+				// people reached in Hải Phòng (Hải Dương's one included).
+				wantCell(t, v, "EXPENDITURE_VND", []string{"province"}, []string{"province", "31"}, 6_000_000)
+				wantCell(t, v, "COST_PER_PERSON", []string{"province"}, []string{"province", "31"}, 1_000_000)
 				// By the group where the work was recorded.
 				wantCell(t, v, "CONTACTS", []string{"org"}, []string{"org", m.O("hpg").ID}, 8)
 				wantCell(t, v, "CONTACTS", []string{"org"}, []string{"org", m.O("qng").ID}, 2)

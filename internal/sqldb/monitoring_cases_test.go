@@ -1,0 +1,178 @@
+package sqldb_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"caunoi"
+	"caunoi/internal/sqldb"
+)
+
+// addCasesAndMoney adds to the hand-built half-year the hotline, shelter,
+// reintegration, loan and budget records whose every count is known:
+//
+//   - hotline: A calls twice about violence (gbv), an unnamed woman once
+//     about her employer, D once about violence (qng); a voided call and
+//     one of July do not count: 4 cases, 3 of them GBV, 3 follow-ups done;
+//   - shelter: A stays twice, C once, a voided stay of B does not count:
+//     3 stays of 2 people;
+//   - reintegration: C (hpg) and D (qng) return, E (hpg) is still in the
+//     centre; C's and E's influence maps are drawn in the half-year (a
+//     voided person leaves C's map live), D's map is empty; C is followed
+//     up twice and relapses once: 2 received, 2 mapped;
+//   - loans of hpg's fund: A twice, B and C in the half-year (22.000.000
+//     đồng), B's December loan repaid in full by March; on 30 June A's
+//     first loan is 81 days late, C's 15 days;
+//   - expenditure of Hải Phòng's plan: 4.000.000 and 2.000.000 đồng; a
+//     voided one and one of July do not count.
+func (m *monitoringData) addCasesAndMoney(t *testing.T, db *sqldb.DB) {
+	t.Helper()
+	f := m.fixture
+	peQ := f.As(caunoi.RolePeerEducator, "qng")
+	providers := sqldb.NewProviderService(db)
+	provider := func(orgKey, kind, name string) *caunoi.Provider {
+		p := &caunoi.Provider{OrgID: f.O(orgKey).ID, Kind: kind, Name: name, Services: []string{caunoi.ServiceCounselling}}
+		must(t, providers.CreateProvider(f.sys, p))
+		return p
+	}
+	shelter := provider("hp", caunoi.ProviderShelter, "Nhà tạm lánh Hải Phòng")
+	centre := provider("nat", caunoi.ProviderRehabCentre, "Cơ sở cai nghiện ma túy Hải Phòng")
+
+	// Hotline.
+	hotline := sqldb.NewHotlineService(db)
+	call := func(ctx context.Context, org string, c *caunoi.Client, when time.Time, gbv bool) *caunoi.HotlineCase {
+		k := &caunoi.HotlineCase{OrgID: f.O(org).ID, ReceivedAt: when, Channel: "phone", CallerType: "self", Risk: caunoi.RiskMedium,
+			Issues: []string{caunoi.IssueRightsViolation}, RightsViolators: []string{"employer"}, Actions: []string{"counselling"}}
+		if gbv {
+			k.Issues, k.RightsViolators = []string{caunoi.IssueGBV}, nil
+			k.ViolenceTypes, k.ViolenceContexts = []string{"physical_assault"}, []string{"domestic_violence"}
+		}
+		if c != nil {
+			k.ClientID = c.ID
+		} else {
+			k.AnonSex, k.AnonPopulation = "female", caunoi.PopVenueWorker
+		}
+		must(t, hotline.CreateCase(ctx, k))
+		return k
+	}
+	followUp := func(ctx context.Context, k *caunoi.HotlineCase, on caunoi.Date, next *caunoi.Date) *caunoi.HotlineCase {
+		k, err := hotline.RecordFollowUp(ctx, k.ID, caunoi.FollowUpRecord{Version: k.Version, DoneOn: on, Channel: "phone", Reached: true, NextOn: next})
+		must(t, err)
+		return k
+	}
+	a1 := call(m.pe, "hpg", m.a, at(2025, 2, 10, 22, 0), true)
+	next := ymd(2025, 2, 20)
+	a1 = followUp(m.pe, a1, ymd(2025, 2, 12), &next)
+	followUp(m.pe, a1, ymd(2025, 2, 20), nil)
+	call(m.pe, "hpg", m.a, at(2025, 4, 12, 21, 0), true)
+	call(m.pe, "hpg", nil, at(2025, 5, 5, 10, 0), false)
+	wrongCall := call(m.pe, "hpg", m.b, at(2025, 3, 1, 9, 0), true)
+	_, err := hotline.VoidCase(m.pe, wrongCall.ID, wrongCall.Version, "ghi nhầm")
+	must(t, err)
+	call(m.pe, "hpg", m.b, at(2025, 7, 2, 9, 0), true) // the next half-year
+	d1 := call(peQ, "qng", m.d, at(2025, 3, 15, 20, 0), true)
+	followUp(peQ, d1, ymd(2025, 3, 16), nil)
+
+	// Shelter.
+	shelters := sqldb.NewShelterService(db)
+	var beds []*caunoi.ShelterBed
+	for _, l := range []string{"G1", "G2"} {
+		b := &caunoi.ShelterBed{ProviderID: shelter.ID, Label: l, InUseFrom: ymd(2024, 1, 1)}
+		must(t, shelters.AddBed(f.sys, b))
+		beds = append(beds, b)
+	}
+	stay := func(bed *caunoi.ShelterBed, c *caunoi.Client, on caunoi.Date, out *caunoi.Date) *caunoi.ShelterStay {
+		s := &caunoi.ShelterStay{OrgID: f.O("hpg").ID, ProviderID: shelter.ID, BedID: bed.ID, ClientID: c.ID, AdmittedOn: on, Reason: "violence"}
+		must(t, shelters.Admit(m.pe, s))
+		if out != nil {
+			var err error
+			s, err = shelters.Discharge(m.pe, s.ID, caunoi.StayDischarge{Version: s.Version, DischargedOn: *out, Reason: "returned_home"})
+			must(t, err)
+		}
+		return s
+	}
+	out1, out2 := ymd(2025, 2, 15), ymd(2025, 4, 20)
+	stay(beds[0], m.a, ymd(2025, 2, 11), &out1)
+	stay(beds[0], m.a, ymd(2025, 4, 13), &out2)
+	stay(beds[1], m.c, ymd(2025, 5, 2), nil)
+	wrongStay := stay(beds[0], m.b, ymd(2025, 5, 3), nil)
+	_, err = shelters.VoidStay(m.pe, wrongStay.ID, wrongStay.Version, "ghi nhầm")
+	must(t, err)
+
+	// Reintegration: the maps are drawn on given days.
+	reint := sqldb.NewReintegrationService(db)
+	e := &caunoi.Client{OrgID: f.O("hpg").ID, Nickname: "E", Sex: "male", BirthYear: 1985, Residence: "local", Populations: []caunoi.Population{caunoi.PopPostRehab}}
+	must(t, f.Clients.CreateClient(m.pe, e))
+	prepare := func(ctx context.Context, org string, c *caunoi.Client) *caunoi.Reintegration {
+		r := &caunoi.Reintegration{OrgID: f.O(org).ID, ClientID: c.ID, CentreID: centre.ID, ExpectedOn: ymd(2025, 9, 1)}
+		must(t, reint.CreateReintegration(ctx, r))
+		return r
+	}
+	mapPerson := func(ctx context.Context, r *caunoi.Reintegration, when time.Time, relation string) *caunoi.InfluencePerson {
+		db.Now = func() time.Time { return when }
+		defer func() { db.Now = func() time.Time { return at(2025, 7, 15, 9, 0) } }()
+		p := &caunoi.InfluencePerson{Name: "Người thân " + relation, Relation: relation, Influence: caunoi.InfluencePositive, Strength: 2}
+		must(t, reint.AddInfluencePerson(ctx, r.ID, p))
+		return p
+	}
+	rc := prepare(m.pe, "hpg", m.c)
+	gone := mapPerson(m.pe, rc, at(2025, 1, 20, 10, 0), "mother")
+	mapPerson(m.pe, rc, at(2025, 1, 21, 10, 0), "father")
+	_, err = reint.VoidInfluencePerson(m.pe, gone.ID, gone.Version, "ghi nhầm")
+	must(t, err)
+	rc, err = reint.FindReintegrationByID(m.pe, rc.ID)
+	must(t, err)
+	rc, err = reint.RecordReturn(m.pe, rc.ID, caunoi.ReturnHandover{Version: rc.Version, ReturnedOn: ymd(2025, 3, 1), ClubID: f.O("hpg").ID})
+	must(t, err)
+	for _, on := range []caunoi.Date{ymd(2025, 4, 1), ymd(2025, 5, 1)} {
+		rc, err = reint.RecordEvent(m.pe, rc.ID, caunoi.EventFollowUp, caunoi.EventRecord{Version: rc.Version, On: on, Wellbeing: "stable"})
+		must(t, err)
+	}
+	_, err = reint.RecordEvent(m.pe, rc.ID, caunoi.EventRelapse, caunoi.EventRecord{Version: rc.Version, On: ymd(2025, 6, 1)})
+	must(t, err)
+	re := prepare(m.pe, "hpg", e)
+	mapPerson(m.pe, re, at(2025, 6, 5, 10, 0), "sibling")
+	rd := prepare(peQ, "qng", m.d)
+	_, err = reint.RecordReturn(peQ, rd.ID, caunoi.ReturnHandover{Version: rd.Version, ReturnedOn: ymd(2025, 5, 20), ClubID: f.O("qng").ID})
+	must(t, err)
+
+	// Loans of the group's fund.
+	k := &moneyKit{fixture: f, Funds: sqldb.NewFundService(db), Loans: sqldb.NewLoanService(db), Budgets: sqldb.NewBudgetService(db)}
+	fund := k.openFund(f.sys, "hpg", "Quỹ quay vòng Hoa Sen", 50_000_000, "2024-11-01")
+	free := func(amount int64, months int, on string) loanTerms {
+		return loanTerms{amount: amount, method: caunoi.MethodInterestFree, months: months, on: on}
+	}
+	bOld := k.activate(k.apply(m.pe, fund, m.b, free(3_000_000, 3, "2024-12-01")), "2024-12-01")
+	for _, on := range []string{"2025-01-01", "2025-02-01", "2025-03-01"} {
+		k.repay(bOld, 1_000_000, on)
+	}
+	a1l := k.activate(k.apply(m.pe, fund, m.a, free(10_000_000, 10, "2025-01-10")), "2025-01-10")
+	k.repay(a1l, 1_000_000, "2025-02-10")
+	k.repay(a1l, 1_000_000, "2025-03-10")
+	bl := k.activate(k.apply(m.pe, fund, m.b, free(6_000_000, 6, "2025-03-01")), "2025-03-01")
+	for _, on := range []string{"2025-04-01", "2025-05-01", "2025-06-01"} {
+		k.repay(bl, 1_000_000, on)
+	}
+	k.activate(k.apply(m.pe, fund, m.c, free(4_000_000, 4, "2025-05-15")), "2025-05-15")
+	k.activate(k.apply(m.pe, fund, m.a, free(2_000_000, 2, "2025-06-20")), "2025-06-20")
+
+	// Expenditure of Hải Phòng's plan.
+	nat, officer := f.As(caunoi.RoleNationalOfficer, "nat"), f.As(caunoi.RoleProvinceOfficer, "hp")
+	must(t, k.Budgets.CreateNorm(nat, &caunoi.CostNorm{OrgID: f.O("nat").ID, Model: caunoi.ModelPeerCapacity, Activity: "health_support", Unit: "case",
+		MaxUnitCost: 400_000, ValidFrom: ymd(2020, 1, 1)}))
+	plan := &caunoi.BudgetPlan{OrgID: f.O("hp").ID, Model: caunoi.ModelPeerCapacity, Year: 2025, Title: "Kế hoạch mô hình 1 năm 2025", Source: "local",
+		Lines: []caunoi.BudgetLine{{Activity: "health_support", Quantity: 50, UnitCost: 400_000}}}
+	must(t, k.Budgets.CreatePlan(officer, plan))
+	spend := func(amount int64, on caunoi.Date) *caunoi.Expenditure {
+		x, err := k.Budgets.RecordExpenditure(officer, plan.ID, &caunoi.Expenditure{LineID: plan.Lines[0].ID, Amount: amount, SpentOn: on, Description: "Hỗ trợ khám sức khỏe"})
+		must(t, err)
+		return x
+	}
+	spend(4_000_000, ymd(2025, 3, 1))
+	spend(2_000_000, ymd(2025, 5, 1))
+	wrongSpend := spend(1_000_000, ymd(2025, 5, 2))
+	_, err = k.Budgets.VoidExpenditure(officer, wrongSpend.ID, wrongSpend.Version, "ghi nhầm")
+	must(t, err)
+	spend(3_000_000, ymd(2025, 7, 10)) // the next half-year
+}
