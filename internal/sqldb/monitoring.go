@@ -282,8 +282,10 @@ func (s *IndicatorService) Evaluate(ctx context.Context, q caunoi.ValueQuery) (*
 			return err
 		}
 		req.Raw = s.Raw
-		plan, err = indicator.NewPlan(*req)
-		return err
+		if plan, err = indicator.NewPlan(*req); err != nil {
+			return err
+		}
+		return tx.supplyStocks(ctx, req, plan)
 	})
 	if err != nil {
 		return nil, err

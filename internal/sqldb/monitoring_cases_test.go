@@ -12,18 +12,24 @@ import (
 // addCasesAndMoney adds to the hand-built half-year the hotline, shelter,
 // reintegration, loan and budget records whose every count is known:
 //
-//   - hotline: A calls twice about violence (gbv), an unnamed woman once
-//     about her employer, D once about violence (qng); a voided call and
-//     one of July do not count: 4 cases, 3 of them GBV, 3 follow-ups done;
+//   - hotline: A calls twice about violence (gbv; once at home), an
+//     unnamed woman once about her employer, D once about her partner's
+//     violence (qng); a voided call and one of July do not count: 4 cases,
+//     3 of them GBV, 2 of violence at home, 3 follow-ups done;
 //   - shelter: A stays twice, C once, a voided stay of B does not count:
 //     3 stays of 2 people;
 //   - reintegration: C (hpg) and D (qng) return, E (hpg) is still in the
 //     centre; C's and E's influence maps are drawn in the half-year (a
 //     voided person leaves C's map live), D's map is empty; C is followed
 //     up twice and relapses once: 2 received, 2 mapped;
-//   - loans of hpg's fund: A twice, B and C in the half-year (22.000.000
-//     đồng), B's December loan repaid in full by March; on 30 June A's
-//     first loan is 81 days late, C's 15 days;
+//   - loans of hpg's fund: A twice, B (flat interest) and C in the
+//     half-year (25.000.000 đồng, 19.000.000 of it interest-free), B's
+//     December loan repaid in full (matured) on 1 March; on 30 June A's
+//     first loan is 81 days late (8.000.000 đồng outstanding, 3.000.000
+//     overdue), C's 15 days (4.000.000 outstanding, 1.000.000 overdue), B's
+//     (3.000.000) and A's second (5.000.000) are current: PAR30 is 8 of 20
+//     million, 40%;
+//   - gifts: 300.000 đồng to A, 500.000 to D;
 //   - expenditure of Hải Phòng's plan: 4.000.000 and 2.000.000 đồng; a
 //     voided one and one of July do not count.
 func (m *monitoringData) addCasesAndMoney(t *testing.T, db *sqldb.DB) {
@@ -41,12 +47,12 @@ func (m *monitoringData) addCasesAndMoney(t *testing.T, db *sqldb.DB) {
 
 	// Hotline.
 	hotline := sqldb.NewHotlineService(db)
-	call := func(ctx context.Context, org string, c *caunoi.Client, when time.Time, gbv bool) *caunoi.HotlineCase {
+	call := func(ctx context.Context, org string, c *caunoi.Client, when time.Time, gbv bool, contexts ...string) *caunoi.HotlineCase {
 		k := &caunoi.HotlineCase{OrgID: f.O(org).ID, ReceivedAt: when, Channel: "phone", CallerType: "self", Risk: caunoi.RiskMedium,
 			Issues: []string{caunoi.IssueRightsViolation}, RightsViolators: []string{"employer"}, Actions: []string{"counselling"}}
 		if gbv {
 			k.Issues, k.RightsViolators = []string{caunoi.IssueGBV}, nil
-			k.ViolenceTypes, k.ViolenceContexts = []string{"physical_assault"}, []string{"domestic_violence"}
+			k.ViolenceTypes, k.ViolenceContexts = []string{"physical_assault"}, contexts
 		}
 		if c != nil {
 			k.ClientID = c.ID
@@ -61,17 +67,17 @@ func (m *monitoringData) addCasesAndMoney(t *testing.T, db *sqldb.DB) {
 		must(t, err)
 		return k
 	}
-	a1 := call(m.pe, "hpg", m.a, at(2025, 2, 10, 22, 0), true)
+	a1 := call(m.pe, "hpg", m.a, at(2025, 2, 10, 22, 0), true, "domestic_violence")
 	next := ymd(2025, 2, 20)
 	a1 = followUp(m.pe, a1, ymd(2025, 2, 12), &next)
 	followUp(m.pe, a1, ymd(2025, 2, 20), nil)
-	call(m.pe, "hpg", m.a, at(2025, 4, 12, 21, 0), true)
+	call(m.pe, "hpg", m.a, at(2025, 4, 12, 21, 0), true, "by_client")
 	call(m.pe, "hpg", nil, at(2025, 5, 5, 10, 0), false)
-	wrongCall := call(m.pe, "hpg", m.b, at(2025, 3, 1, 9, 0), true)
+	wrongCall := call(m.pe, "hpg", m.b, at(2025, 3, 1, 9, 0), true, "domestic_violence")
 	_, err := hotline.VoidCase(m.pe, wrongCall.ID, wrongCall.Version, "ghi nhầm")
 	must(t, err)
-	call(m.pe, "hpg", m.b, at(2025, 7, 2, 9, 0), true) // the next half-year
-	d1 := call(peQ, "qng", m.d, at(2025, 3, 15, 20, 0), true)
+	call(m.pe, "hpg", m.b, at(2025, 7, 2, 9, 0), true, "domestic_violence") // the next half-year
+	d1 := call(peQ, "qng", m.d, at(2025, 3, 15, 20, 0), true, "intimate_partner")
 	followUp(peQ, d1, ymd(2025, 3, 16), nil)
 
 	// Shelter.
@@ -140,6 +146,7 @@ func (m *monitoringData) addCasesAndMoney(t *testing.T, db *sqldb.DB) {
 	// Loans of the group's fund.
 	k := &moneyKit{fixture: f, Funds: sqldb.NewFundService(db), Loans: sqldb.NewLoanService(db), Budgets: sqldb.NewBudgetService(db)}
 	fund := k.openFund(f.sys, "hpg", "Quỹ quay vòng Hoa Sen", 50_000_000, "2024-11-01")
+	m.fund = fund
 	free := func(amount int64, months int, on string) loanTerms {
 		return loanTerms{amount: amount, method: caunoi.MethodInterestFree, months: months, on: on}
 	}
@@ -150,12 +157,25 @@ func (m *monitoringData) addCasesAndMoney(t *testing.T, db *sqldb.DB) {
 	a1l := k.activate(k.apply(m.pe, fund, m.a, free(10_000_000, 10, "2025-01-10")), "2025-01-10")
 	k.repay(a1l, 1_000_000, "2025-02-10")
 	k.repay(a1l, 1_000_000, "2025-03-10")
-	bl := k.activate(k.apply(m.pe, fund, m.b, free(6_000_000, 6, "2025-03-01")), "2025-03-01")
+	// B's loan bears flat interest, 12% a year: 60.000 đồng a month.
+	bl := k.activate(k.apply(m.pe, fund, m.b, loanTerms{amount: 6_000_000, method: caunoi.MethodFlat, rate: 1200, months: 6, on: "2025-03-01"}), "2025-03-01")
 	for _, on := range []string{"2025-04-01", "2025-05-01", "2025-06-01"} {
-		k.repay(bl, 1_000_000, on)
+		k.repay(bl, 1_060_000, on)
 	}
 	k.activate(k.apply(m.pe, fund, m.c, free(4_000_000, 4, "2025-05-15")), "2025-05-15")
-	k.activate(k.apply(m.pe, fund, m.a, free(2_000_000, 2, "2025-06-20")), "2025-06-20")
+	k.activate(k.apply(m.pe, fund, m.a, free(5_000_000, 2, "2025-06-20")), "2025-06-20")
+
+	// Gifts.
+	services := sqldb.NewServiceService(db)
+	for _, g := range []struct {
+		ctx context.Context
+		org string
+		c   *caunoi.Client
+		vnd int64
+	}{{m.pe, "hpg", m.a, 300_000}, {peQ, "qng", m.d, 500_000}} {
+		must(t, services.CreateService(g.ctx, &caunoi.Service{OrgID: f.O(g.org).ID, ClientID: g.c.ID, Kind: caunoi.ServiceMaterialSupport, Detail: "gift",
+			GivenOn: ymd(2025, 6, 2), Quantity: 1, AmountVND: g.vnd}))
+	}
 
 	// Expenditure of Hải Phòng's plan.
 	nat, officer := f.As(caunoi.RoleNationalOfficer, "nat"), f.As(caunoi.RoleProvinceOfficer, "hp")
@@ -175,4 +195,58 @@ func (m *monitoringData) addCasesAndMoney(t *testing.T, db *sqldb.DB) {
 	_, err = k.Budgets.VoidExpenditure(officer, wrongSpend.ID, wrongSpend.Version, "ghi nhầm")
 	must(t, err)
 	spend(3_000_000, ymd(2025, 7, 10)) // the next half-year
+}
+
+// checkStocks checks the loan figures that stand at the end of a period
+// on other periods and scopes than the half-year: they are counted on the
+// period's last day, or today (15 July 2025) while the period runs, and
+// agree with the fund's own portfolio.
+func (m *monitoringData) checkStocks(t *testing.T) {
+	t.Helper()
+	stock := []string{"LOANS_OUTSTANDING", "OUTSTANDING_PRINCIPAL_VND", "LOANS_IN_ARREARS", "ARREARS_VND", "PAR30_PRINCIPAL_VND", "PAR30"}
+	period := func(code string) caunoi.Period {
+		p, err := caunoi.ParsePeriod(code)
+		must(t, err)
+		return p
+	}
+	for _, c := range []struct {
+		period                          string
+		loans, outstanding, late, overd float64
+		atRisk, par30                   float64
+	}{
+		// 31 January: B's December loan (2.000.000 left) and A's first.
+		{"2025-01", 2, 12_000_000, 0, 0, 0, 0},
+		// 31 March: B's first loan has matured; A has paid what was due.
+		{"2025-Q1", 2, 14_000_000, 0, 0, 0, 0},
+		// 15 July, the year still running: A 96 days late, B 14, C 30
+		// (not more than 30: not at risk).
+		{"2025", 4, 20_000_000, 3, 4_000_000 + 1_060_000 + 2_000_000, 8_000_000, 40},
+	} {
+		for _, raw := range []bool{true, false} {
+			v := m.evaluate(t, raw, caunoi.ValueQuery{Period: period(c.period), Indicators: stock, Groupings: [][]string{{"org"}}})
+			wantCell(t, v, "LOANS_OUTSTANDING", nil, nil, c.loans)
+			wantCell(t, v, "OUTSTANDING_PRINCIPAL_VND", nil, nil, c.outstanding)
+			wantCell(t, v, "LOANS_IN_ARREARS", nil, nil, c.late)
+			wantCell(t, v, "ARREARS_VND", nil, nil, c.overd)
+			wantCell(t, v, "PAR30_PRINCIPAL_VND", nil, nil, c.atRisk)
+			wantCell(t, v, "PAR30", nil, nil, c.par30)
+			wantCell(t, v, "LOANS_OUTSTANDING", []string{"org"}, []string{"org", m.O("hpg").ID}, c.loans)
+		}
+	}
+	// The fund's portfolio on 30 June says the same.
+	p, err := sqldb.NewLoanService(m.db).Portfolio(m.sys, m.fund.ID, time.Time(ymd(2025, 6, 30)))
+	must(t, err)
+	if p.ActiveLoans != 4 || p.InArrears != 2 || p.Outstanding != 20_000_000 || p.AtRisk30 != 8_000_000 || p.PAR30BP != 4000 {
+		t.Errorf("the fund's portfolio on 30 June: %+v", p)
+	}
+	// Quảng Ninh lends nothing: no loans, and a PAR30 of nothing out is
+	// undefined, not 0.
+	v := m.evaluate(t, true, caunoi.ValueQuery{OrgID: m.O("qn").ID, Indicators: stock})
+	wantCell(t, v, "LOANS_OUTSTANDING", nil, nil, 0)
+	if c := v.Find("PAR30").Cell(); c == nil || !c.Undefined {
+		t.Errorf("PAR30 of Quảng Ninh: %+v", c)
+	}
+	// A period not yet begun counts nothing.
+	v = m.evaluate(t, true, caunoi.ValueQuery{Period: period("2025-Q4"), Indicators: stock})
+	wantCell(t, v, "LOANS_OUTSTANDING", nil, nil, 0)
 }

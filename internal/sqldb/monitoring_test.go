@@ -25,6 +25,7 @@ type monitoringData struct {
 	h1         caunoi.Period
 	a, b, c, d *caunoi.Client
 	pe         context.Context // the peer educator of hpg
+	fund       *caunoi.Fund    // the revolving fund of hpg
 }
 
 // at is a moment in Vietnam.
@@ -222,6 +223,7 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 			// three times, B twice; four clients, four unnamed contacts.
 			"CONTACTS": 11, "CONTACTS_NAMED_PERSONS": 4, "CONTACTS_ANONYMOUS": 4, "PERSONS_REACHED": 8,
 			"KP_PREV": 3, "CONTACTS_SEX_WORK": 7, "CONTACTS_ZALO": 1,
+			"CONTACTS_VENUE_WORKERS": 2, "ZALO_PERSONS": 1,
 			"CONDOMS_CONTACTS": 45, "CONDOMS_VISITS": 150, "CONDOMS": 195, "LUBRICANT": 2, "NEEDLES": 0,
 			"ESTABLISHMENTS_REACHED": 1, "ESTABLISHMENT_VISITS": 2, "HOTSPOTS_REACHED": 1,
 			"NEW_MEMBERS":    1,
@@ -230,19 +232,28 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 			"CAMPAIGNS": 1, "CAMPAIGN_NAMED": 0, "CAMPAIGN_HEADS": 250, "CAMPAIGN_PARTICIPANTS": 250,
 			"TRAININGS": 1, "WORKSHOPS": 1,
 			"HEALTH_CHECK_DAYS": 2, "HEALTH_CHECK_NAMED_PERSONS": 2, "HEALTH_CHECK_HEADS": 6, "HEALTH_CHECK_PARTICIPANTS": 8,
-			// Services: 16 given to 4 people; referrals: 4, one reached.
-			"SERVICE_CONTACTS": 16, "SERVICE_CONTACTS_SEX_WORK": 7, "SERVICE_PERSONS": 4, "COUNSELLING": 1,
+			// Services: 18 given to 4 people; referrals: 4, one reached.
+			"SERVICE_CONTACTS": 18, "SERVICE_CONTACTS_SEX_WORK": 8, "SERVICE_PERSONS": 4, "COUNSELLING": 1,
 			"REFERRED_HIV_TEST": 2, "REFERRED_STI": 1, "REFERRALS": 4, "REFERRALS_REACHED": 1, "REFERRAL_COMPLETION": 25,
 			"HIV_TESTS": 3, "HIV_TESTED_WITH_RESULT": 2, "HIV_REACTIVE": 1, "STI_EXAMS": 1, "ART_SUPPORTED": 1, "METHADONE_CLIENTS": 1,
-			"HEPATITIS": 1, "HEALTH_INSURANCE_CARDS": 1, "NUTRITION_PACKAGES": 2, "MATERIAL_SUPPORT_VND": 5_000_000,
+			"HEPATITIS": 1, "HEALTH_INSURANCE_CARDS": 1, "NUTRITION_PACKAGES": 2, "MATERIAL_SUPPORT_VND": 5_800_000,
+			"HEALTH_SERVICE_CONTACTS": 8, "HEALTH_SERVICE_PERSONS": 4, "GIFT_RECIPIENTS": 2, "GIFTS_VND": 800_000,
 			"LEGAL_AID_CASES": 1, "LEGAL_AID_PERSONS": 1, "IDENTITY_PAPERS": 1,
 			"REFERRED_VOCATIONAL": 1, "VOCATIONAL_TRAINING": 1, "JOB_PLACEMENTS": 2, "STABLE_JOBS": 1, "STABLE_JOB_SHARE": 50,
+			"LIVELIHOOD_SERVICE_CONTACTS": 3, "LIVELIHOOD_SUPPORT": 7,
 			"HOUSES_BUILT": 0, "HOUSES_REPAIRED": 1,
 			// Hotline, shelter, reintegration, loans and expenditure (see
 			// addCasesAndMoney): cases and stays are events, people counted
 			// once.
-			"HOTLINE_CASES": 4, "GBV_CASES": 3, "SHELTER_STAYS": 3, "SHELTERED_PERSONS": 2, "RETURNEES_RECEIVED": 2,
-			"LOANS_DISBURSED": 4, "BORROWERS": 3, "LOAN_AMOUNT_VND": 22_000_000, "EXPENDITURE_VND": 6_000_000,
+			"HOTLINE_CASES": 4, "GBV_CASES": 3, "DOMESTIC_VIOLENCE_CASES": 2, "HOTLINE_FOLLOW_UPS": 3,
+			"SHELTER_STAYS": 3, "SHELTERED_PERSONS": 2,
+			"INFLUENCE_MAPPED": 2, "RETURNEES_RECEIVED": 2, "REINTEGRATION_FOLLOW_UPS": 2, "RELAPSES": 1,
+			"LOANS_DISBURSED": 4, "BORROWERS": 3, "LOAN_AMOUNT_VND": 25_000_000, "INTEREST_FREE_LOANS": 3, "INTEREST_FREE_LOAN_VND": 19_000_000,
+			"LOANS_MATURED": 1, "MATURED_LOAN_VND": 3_000_000,
+			// Loans as they stand on 30 June: stock figures.
+			"LOANS_OUTSTANDING": 4, "OUTSTANDING_PRINCIPAL_VND": 20_000_000, "LOANS_IN_ARREARS": 2, "BORROWERS_IN_ARREARS": 2,
+			"ARREARS_VND": 4_000_000, "PAR30_PRINCIPAL_VND": 8_000_000, "PAR30": 40,
+			"EXPENDITURE_VND": 6_000_000,
 			// 6.000.000 đồng spent for 8 people reached.
 			"COST_PER_PERSON": 750_000,
 		}
@@ -277,7 +288,18 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 				wantCell(t, v, "RETURNEES_RECEIVED", []string{"sex"}, []string{"sex", "male"}, 1)
 				wantCell(t, v, "LOANS_DISBURSED", []string{"sex"}, []string{"sex", "female"}, 3)
 				wantCell(t, v, "BORROWERS", []string{"sex"}, []string{"sex", "female"}, 2)
-				wantCell(t, v, "LOAN_AMOUNT_VND", []string{"model"}, []string{"model", "peer_capacity"}, 22_000_000)
+				wantCell(t, v, "LOAN_AMOUNT_VND", []string{"model"}, []string{"model", "peer_capacity"}, 25_000_000)
+				wantCell(t, v, "DOMESTIC_VIOLENCE_CASES", []string{"province"}, []string{"province", "22"}, 1)
+				wantCell(t, v, "HOTLINE_FOLLOW_UPS", []string{"org"}, []string{"org", m.O("qng").ID}, 1)
+				wantCell(t, v, "INFLUENCE_MAPPED", []string{"sex"}, []string{"sex", "male"}, 2)
+				wantCell(t, v, "RELAPSES", []string{"population"}, []string{"population", "drug_use"}, 1)
+				wantCell(t, v, "ZALO_PERSONS", []string{"population"}, []string{"population", "venue_worker"}, 1)
+				wantCell(t, v, "LOANS_OUTSTANDING", []string{"sex"}, []string{"sex", "female"}, 3)
+				wantCell(t, v, "LOANS_OUTSTANDING", []string{"sex"}, []string{"sex", "male"}, 1)
+				wantCell(t, v, "BORROWERS_IN_ARREARS", []string{"sex"}, []string{"sex", "male"}, 1)
+				wantCell(t, v, "LOANS_IN_ARREARS", []string{"province"}, []string{"province", "31"}, 2)
+				wantCell(t, v, "PAR30", []string{"org"}, []string{"org", m.O("hpg").ID}, 40)
+				wantCell(t, v, "PAR30", []string{"model"}, []string{"model", "peer_capacity"}, 40)
 				// Spent by the province's department: 6.000.000 đồng for the 6
 				// people reached in Hải Phòng (Hải Dương's one included).
 				wantCell(t, v, "EXPENDITURE_VND", []string{"province"}, []string{"province", "31"}, 6_000_000)
@@ -327,7 +349,7 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 				wantCell(t, v, "CAMPAIGN_PARTICIPANTS", []string{"sex"}, []string{"sex", "male"}, 100)
 				wantCell(t, v, "COMMUNICATION_PARTICIPANTS", []string{"sex"}, []string{"sex", "male"}, 1)
 				// Services by group and province; a share per province.
-				wantCell(t, v, "SERVICE_CONTACTS", []string{"org"}, []string{"org", m.O("hpg").ID}, 12)
+				wantCell(t, v, "SERVICE_CONTACTS", []string{"org"}, []string{"org", m.O("hpg").ID}, 13)
 				wantCell(t, v, "SERVICE_PERSONS", []string{"org"}, []string{"org", m.O("qng").ID}, 1)
 				wantCell(t, v, "STABLE_JOB_SHARE", []string{"province"}, []string{"province", "31"}, 100)
 				wantCell(t, v, "STABLE_JOB_SHARE", []string{"province"}, []string{"province", "22"}, 0)
@@ -338,6 +360,8 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 				}
 			})
 		}
+
+		t.Run("loans as they stand at the end of other periods", m.checkStocks)
 
 		t.Run("a province's subtree only", func(t *testing.T) {
 			for _, raw := range []bool{true, false} {
