@@ -246,6 +246,19 @@ func (m *monitoringData) checkStocks(t *testing.T) {
 	if c := v.Find("PAR30").Cell(); c == nil || !c.Undefined {
 		t.Errorf("PAR30 of Quảng Ninh: %+v", c)
 	}
+	// A user-defined indicator over the stock source: loans late but not
+	// yet at risk, C's on 30 June; one asking for a standing the source
+	// does not have is refused, naming the field.
+	late := &caunoi.Indicator{Code: "LATE_LOANS", NameVI: "Khoản vay chậm trả dưới 31 ngày", NameEN: "Loans late up to 30 days", Unit: "loan",
+		Count: caunoi.CountEvents, Source: "loan_positions", Kinds: []string{"late"}, Disaggregations: []string{"sex"}, OrgID: m.O("hp").ID}
+	must(t, m.svc.CreateIndicator(m.sys, late))
+	v = m.evaluate(t, true, caunoi.ValueQuery{Indicators: []string{"LATE_LOANS"}, Groupings: [][]string{{"sex"}}})
+	wantCell(t, v, "LATE_LOANS", nil, nil, 1)
+	wantCell(t, v, "LATE_LOANS", []string{"sex"}, []string{"sex", "male"}, 1)
+	wrong := *late
+	wrong.Code, wrong.Kinds = "OVERDUE_LOANS", []string{"overdue"}
+	wantInvalid(t, m.svc.CreateIndicator(m.sys, &wrong), "kinds")
+
 	// A period not yet begun counts nothing.
 	v = m.evaluate(t, true, caunoi.ValueQuery{Period: period("2025-Q4"), Indicators: stock})
 	wantCell(t, v, "LOANS_OUTSTANDING", nil, nil, 0)
