@@ -159,6 +159,14 @@ var Sources = []*Source{
 		Client: "r.client_id", Kind: "r.role", Kinds: caunoi.MembershipRoles,
 	},
 	{
+		// Members of groups on the period's last day (or today, while the
+		// period runs): joined by then and not left (a stock source).
+		Name: "members", From: "members r", Date: "r." + StockDayColumn,
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "1 = 1",
+		Client: "r.client_id", Kind: "r.role", Kinds: caunoi.MembershipRoles,
+		Stock: []StockColumn{{Name: "id"}, {Name: "org_id"}, {Name: "org_path"}, {Name: "client_id"}, {Name: "role"}},
+	},
+	{
 		// Visits to hotspots and establishments, with the commodities left.
 		Name: "visits",
 		From: `(SELECT v.id, v.place_id, v.visited_on, v.commodities, v.purposes, v.voided_at, p.org_id, p.org_path, p.kind AS place_kind,

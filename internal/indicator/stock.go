@@ -7,11 +7,12 @@ import (
 )
 
 // Stock sources count what stands at the end of a period rather than what
-// happened in it: the loans out on that day, those in arrears, the
-// principal at risk. Their records are worked out in Go (package sqldb
-// reads the loans, schedules and repayments and asks package money where
-// each loan stands) and handed to the source's queries as one JSON
-// parameter, which SupplyStock turns into the relation the source reads.
+// happened in it: the members of groups on that day, the loans out, those
+// in arrears, the principal at risk. Their records are worked out by
+// package sqldb (for loans it reads the schedules and repayments and asks
+// package money where each loan stands) and handed to the source's
+// queries as one JSON parameter, which SupplyStock turns into the
+// relation the source reads.
 // The plan counts them like any other source: the scope by organisation
 // path, the filters, every breakdown, sums and ratios.
 

@@ -233,6 +233,12 @@ func (m *monitoringData) checkStocks(t *testing.T) {
 			wantCell(t, v, "LOANS_OUTSTANDING", []string{"org"}, []string{"org", m.O("hpg").ID}, c.loans)
 		}
 	}
+	// Members on 31 January: B only (A joined on 1 February).
+	v := m.evaluate(t, false, caunoi.ValueQuery{Period: period("2025-01"), Indicators: []string{"MEMBERS", "NEW_MEMBERS"}, Groupings: [][]string{{"org"}}})
+	wantCell(t, v, "MEMBERS", nil, nil, 1)
+	wantCell(t, v, "MEMBERS", []string{"org"}, []string{"org", m.O("hpg").ID}, 1)
+	wantCell(t, v, "NEW_MEMBERS", nil, nil, 0)
+
 	// The fund's portfolio on 30 June says the same.
 	p, err := sqldb.NewLoanService(m.db).Portfolio(m.sys, m.fund.ID, time.Time(ymd(2025, 6, 30)))
 	must(t, err)
@@ -241,7 +247,7 @@ func (m *monitoringData) checkStocks(t *testing.T) {
 	}
 	// Quảng Ninh lends nothing: no loans, and a PAR30 of nothing out is
 	// undefined, not 0.
-	v := m.evaluate(t, true, caunoi.ValueQuery{OrgID: m.O("qn").ID, Indicators: stock})
+	v = m.evaluate(t, true, caunoi.ValueQuery{OrgID: m.O("qn").ID, Indicators: stock})
 	wantCell(t, v, "LOANS_OUTSTANDING", nil, nil, 0)
 	if c := v.Find("PAR30").Cell(); c == nil || !c.Undefined {
 		t.Errorf("PAR30 of Quảng Ninh: %+v", c)

@@ -16,6 +16,7 @@ import (
 // day, as the JSON the source's queries read.
 var stockSuppliers = map[string]func(tx *Tx, ctx context.Context, path string, on time.Time) ([]byte, error){
 	"loan_positions": (*Tx).loanPositions,
+	"members":        (*Tx).members,
 }
 
 // supplyStocks gives every query of the plan that counts a stock source
@@ -93,6 +94,44 @@ func (tx *Tx) loanPositions(ctx context.Context, path string, on time.Time) ([]b
 	b, err := json.Marshal(out)
 	if err != nil {
 		return nil, fmt.Errorf("loan positions: %w", err)
+	}
+	return b, nil
+}
+
+// member is a record of the members source: a membership standing on the
+// day (the columns of its Stock declaration).
+type member struct {
+	ID       string `json:"id"`
+	OrgID    string `json:"org_id"`
+	OrgPath  string `json:"org_path"`
+	ClientID string `json:"client_id"`
+	Role     string `json:"role"`
+}
+
+// members returns the memberships of the subtree standing at the end of
+// the day: joined by then, not left by then, of a live client.
+func (tx *Tx) members(ctx context.Context, path string, on time.Time) ([]byte, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.org_id, m.org_path, m.client_id, m.role FROM memberships m JOIN clients c ON c.id = m.client_id
+		WHERE m.org_path >= $1 AND m.org_path < $2 AND m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on > $3) AND c.voided_at IS NULL
+		ORDER BY m.id`, path, pathEnd(path), on)
+	if err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	defer rows.Close()
+	out := []member{}
+	for rows.Next() {
+		var x member
+		if err := rows.Scan(&x.ID, &x.OrgID, &x.OrgPath, &x.ClientID, &x.Role); err != nil {
+			return nil, fmt.Errorf("members: %w", err)
+		}
+		out = append(out, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("members: %w", err)
 	}
 	return b, nil
 }
