@@ -173,6 +173,8 @@ var Sources = []*Source{
 			p.voided_at AS place_voided FROM place_visits v JOIN places p ON p.id = v.place_id) r`,
 		Date: "r.visited_on", Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL AND r.place_voided IS NULL",
 		Place: "r.place_id", Kind: "r.place_kind", Kinds: caunoi.PlaceKinds,
+		// Visits that informed the workers about labour law (seed 002).
+		Detail: "CASE WHEN r.purposes LIKE '%,labour_law,%' THEN 'labour_law' ELSE '' END", Details: []string{"labour_law"},
 		Measures: commodityMeasures("r.commodities"),
 	},
 	{

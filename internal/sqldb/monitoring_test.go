@@ -99,7 +99,8 @@ func newMonitoringData(t *testing.T, db *sqldb.DB) *monitoringData {
 	contact(peQ, "qng", nil, at(2025, 3, 4, 20, 0), "in_person", "", nil, "other", "at_risk")
 	contact(peD, "hdg", nil, at(2025, 4, 20, 20, 0), "in_person", "", nil, "female", "sex_work")
 
-	// Visits: the karaoke twice with condoms, the hotspot once.
+	// Visits: the karaoke twice with condoms (once about labour law), the
+	// hotspot once.
 	must(t, f.Places.RecordVisit(m.pe, &caunoi.Visit{PlaceID: venue.ID, VisitedOn: ymd(2025, 2, 10), Purposes: []string{"commodities"}, Commodities: map[string]int{"condom": 100}}))
 	must(t, f.Places.RecordVisit(m.pe, &caunoi.Visit{PlaceID: venue.ID, VisitedOn: ymd(2025, 5, 10), Purposes: []string{"labour_law"}, Commodities: map[string]int{"condom": 50}}))
 	must(t, f.Places.RecordVisit(m.pe, &caunoi.Visit{PlaceID: hotspot.ID, VisitedOn: ymd(2025, 5, 11), Purposes: []string{"survey"}}))
@@ -225,7 +226,7 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 			"KP_PREV": 3, "CONTACTS_SEX_WORK": 7, "CONTACTS_ZALO": 1,
 			"CONTACTS_VENUE_WORKERS": 2, "ZALO_PERSONS": 1,
 			"CONDOMS_CONTACTS": 45, "CONDOMS_VISITS": 150, "CONDOMS": 195, "LUBRICANT": 2, "NEEDLES": 0,
-			"ESTABLISHMENTS_REACHED": 1, "ESTABLISHMENT_VISITS": 2, "HOTSPOTS_REACHED": 1,
+			"ESTABLISHMENTS_REACHED": 1, "ESTABLISHMENTS_LABOUR_LAW": 1, "ESTABLISHMENT_VISITS": 2, "HOTSPOTS_REACHED": 1,
 			"NEW_MEMBERS": 1, "MEMBERS": 2, // A joined in February, B before: both members on 30 June
 			"GROUP_MEETINGS": 2, "GROUP_MEETING_NAMED": 3, "GROUP_MEETING_HEADS": 4, "GROUP_MEETING_PARTICIPANTS": 7,
 			"COMMUNICATION_SESSIONS": 1, "COMMUNICATION_NAMED": 1, "COMMUNICATION_HEADS": 10, "COMMUNICATION_PARTICIPANTS": 11,
@@ -381,6 +382,15 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 				v := m.evaluate(t, raw, caunoi.ValueQuery{Period: p, Indicators: []string{"CONTACTS", "CONDOMS_CONTACTS"}})
 				wantCell(t, v, "CONTACTS", nil, nil, 2)
 				wantCell(t, v, "CONDOMS_CONTACTS", nil, nil, 99)
+			}
+			// The first quarter's visit to the karaoke was not about labour
+			// law: reached, but not informed.
+			p, err = caunoi.ParsePeriod("2025-Q1")
+			must(t, err)
+			for _, raw := range []bool{true, false} {
+				v := m.evaluate(t, raw, caunoi.ValueQuery{Period: p, Indicators: []string{"ESTABLISHMENTS_REACHED", "ESTABLISHMENTS_LABOUR_LAW"}})
+				wantCell(t, v, "ESTABLISHMENTS_REACHED", nil, nil, 1)
+				wantCell(t, v, "ESTABLISHMENTS_LABOUR_LAW", nil, nil, 0)
 			}
 			p, err = caunoi.ParsePeriod("2025-07")
 			must(t, err)
