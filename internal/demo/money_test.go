@@ -136,10 +136,11 @@ func TestDemoReproducesAnGiangFromRecordedLoans(t *testing.T) {
 		thisMonth, err := caunoi.ParsePeriod(today.Format("2006-01"))
 		must(t, err)
 		v, err := sqldb.NewIndicatorService(db).Evaluate(sys, caunoi.ValueQuery{OrgID: officerActor.Grants[0].OrgID, Period: thisMonth,
-			Indicators: []string{"LOANS_OUTSTANDING", "OUTSTANDING_PRINCIPAL_VND", "LOANS_IN_ARREARS", "PAR30_PRINCIPAL_VND", "PAR30"}})
+			Indicators: []string{"LOANS_OUTSTANDING", "ACTIVE_LOAN_AMOUNT_VND", "OUTSTANDING_PRINCIPAL_VND", "LOANS_IN_ARREARS", "PAR30_PRINCIPAL_VND", "PAR30"}})
 		must(t, err)
 		for code, want := range map[string]float64{
 			"LOANS_OUTSTANDING":         float64(rp.ActiveLoans + p.ActiveLoans),
+			"ACTIVE_LOAN_AMOUNT_VND":    float64(rp.ActivePrincipal + p.ActivePrincipal),
 			"OUTSTANDING_PRINCIPAL_VND": float64(rp.Outstanding + p.Outstanding),
 			"LOANS_IN_ARREARS":          float64(rp.InArrears + p.InArrears),
 			"PAR30_PRINCIPAL_VND":       float64(rp.AtRisk30 + p.AtRisk30),

@@ -155,7 +155,7 @@ func TestCheckRefusesWhatNewSourcesLack(t *testing.T) {
 	}{
 		{def("loan_positions", caunoi.CountEvents, func(d *caunoi.Indicator) { d.Kinds = []string{"overdue"} }), "kinds:err.indicator.kind_unknown"},
 		{def("loan_positions", caunoi.CountPlaces, nil), "count:err.indicator.no_places"},
-		{def("loan_positions", caunoi.CountQuantity, func(d *caunoi.Indicator) { d.Measure = "amount_vnd" }), "measure:err.indicator.measure_unknown"},
+		{def("loan_positions", caunoi.CountQuantity, func(d *caunoi.Indicator) { d.Measure = "interest_vnd" }), "measure:err.indicator.measure_unknown"},
 		{def("reintegration_events", caunoi.CountEvents, func(d *caunoi.Indicator) { d.Details = []string{"gift"} }), "details:err.indicator.detail_unknown"},
 		{def("case_follow_ups", caunoi.CountEvents, func(d *caunoi.Indicator) { d.Kinds = []string{"walk_in"} }), "kinds:err.indicator.kind_unknown"},
 		{def("loan_closures", caunoi.CountEvents, func(d *caunoi.Indicator) { d.Outcomes = []string{"active"} }), "outcomes:err.indicator.outcome_unknown"},

@@ -273,18 +273,19 @@ var Sources = []*Source{
 		// runs), as they stand: worked out in Go from the schedules and the
 		// repayments by then (a stock source). The standing is current,
 		// late or at risk (more than 30 days overdue); the measures are the
-		// principal outstanding, the amount overdue and the principal
-		// outstanding of loans at risk (the PAR30's numerator).
+		// amount lent, the principal outstanding, the amount overdue and the
+		// principal outstanding of loans at risk (the PAR30's numerator).
 		Name: "loan_positions", From: "loan_positions r", Date: "r." + StockDayColumn,
 		Org: "r.org_id", OrgPath: "r.org_path", Live: "1 = 1", Client: "r.client_id",
 		Kind: "r.standing", Kinds: LoanStandings, Outcome: "r.method", Outcomes: caunoi.LoanMethods,
 		Measures: []Measure{
+			{Name: "amount_vnd", SQL: plain("r.amount_vnd")},
 			{Name: "outstanding_vnd", SQL: plain("r.outstanding_vnd")},
 			{Name: "overdue_vnd", SQL: plain("r.overdue_vnd")},
 			{Name: "at_risk_vnd", SQL: plain("r.at_risk_vnd")},
 		},
 		Stock: []StockColumn{{Name: "id"}, {Name: "org_id"}, {Name: "org_path"}, {Name: "client_id"}, {Name: "standing"}, {Name: "method"},
-			{Name: "outstanding_vnd", Int: true}, {Name: "overdue_vnd", Int: true}, {Name: "at_risk_vnd", Int: true}},
+			{Name: "amount_vnd", Int: true}, {Name: "outstanding_vnd", Int: true}, {Name: "overdue_vnd", Int: true}, {Name: "at_risk_vnd", Int: true}},
 	},
 	{
 		// Expenditure against the budget plans, on the day spent, in đồng.

@@ -240,8 +240,13 @@ func (m *monitoringData) checkStocks(t *testing.T) {
 			wantCell(t, v, "LOANS_OUTSTANDING", []string{"org"}, []string{"org", m.O("hpg").ID}, c.loans)
 		}
 	}
+	// On 31 January B (December's loan of 3.000.000) and A (10.000.000)
+	// borrow.
+	v := m.evaluate(t, true, caunoi.ValueQuery{Period: period("2025-01"), Indicators: []string{"ACTIVE_BORROWERS", "ACTIVE_LOAN_AMOUNT_VND"}})
+	wantCell(t, v, "ACTIVE_BORROWERS", nil, nil, 2)
+	wantCell(t, v, "ACTIVE_LOAN_AMOUNT_VND", nil, nil, 13_000_000)
 	// Members on 31 January: B only (A joined on 1 February).
-	v := m.evaluate(t, false, caunoi.ValueQuery{Period: period("2025-01"), Indicators: []string{"MEMBERS", "NEW_MEMBERS"}, Groupings: [][]string{{"org"}}})
+	v = m.evaluate(t, false, caunoi.ValueQuery{Period: period("2025-01"), Indicators: []string{"MEMBERS", "NEW_MEMBERS"}, Groupings: [][]string{{"org"}}})
 	wantCell(t, v, "MEMBERS", nil, nil, 1)
 	wantCell(t, v, "MEMBERS", []string{"org"}, []string{"org", m.O("hpg").ID}, 1)
 	wantCell(t, v, "NEW_MEMBERS", nil, nil, 0)

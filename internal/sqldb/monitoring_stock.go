@@ -61,6 +61,7 @@ type loanPosition struct {
 	ClientID    string `json:"client_id"`
 	Standing    string `json:"standing"`
 	Method      string `json:"method"`
+	Amount      int64  `json:"amount_vnd"`
 	Outstanding int64  `json:"outstanding_vnd"`
 	Overdue     int64  `json:"overdue_vnd"`
 	AtRisk      int64  `json:"at_risk_vnd"`
@@ -81,7 +82,7 @@ func (tx *Tx) loanPositions(ctx context.Context, path string, on time.Time) ([]b
 			continue
 		}
 		pos := b.position(on)
-		lp := loanPosition{ID: b.id, OrgID: b.orgID, OrgPath: b.orgPath, ClientID: b.clientID, Method: b.method,
+		lp := loanPosition{ID: b.id, OrgID: b.orgID, OrgPath: b.orgPath, ClientID: b.clientID, Method: b.method, Amount: b.amount,
 			Standing: indicator.StandingCurrent, Outstanding: pos.Outstanding, Overdue: pos.Overdue}
 		switch {
 		case money.AtRisk(pos, caunoi.ArrearsDays):
