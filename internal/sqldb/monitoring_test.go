@@ -235,7 +235,7 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 			"HEALTH_CHECK_DAYS": 2, "HEALTH_CHECK_NAMED_PERSONS": 2, "HEALTH_CHECK_HEADS": 6, "HEALTH_CHECK_PARTICIPANTS": 8,
 			// Services: 18 given to 4 people; referrals: 4, one reached.
 			"SERVICE_CONTACTS": 18, "SERVICE_CONTACTS_SEX_WORK": 8, "SERVICE_PERSONS": 4, "COUNSELLING": 1,
-			"REFERRED_HIV_TEST": 2, "REFERRED_STI": 1, "REFERRALS": 4, "REFERRALS_REACHED": 1, "REFERRAL_COMPLETION": 25,
+			"REFERRED_HIV_TEST": 2, "REFERRED_STI": 1, "REFERRED_HIV_STI_TESTS": 3, "REFERRALS_HIV_ART": 2, "REFERRALS": 4, "REFERRALS_REACHED": 1, "REFERRAL_COMPLETION": 25,
 			"HIV_TESTS": 3, "HIV_TESTED_WITH_RESULT": 2, "HIV_REACTIVE": 1, "STI_EXAMS": 1, "ART_SUPPORTED": 1, "METHADONE_CLIENTS": 1,
 			"HEPATITIS": 1, "HEALTH_INSURANCE_CARDS": 1, "NUTRITION_PACKAGES": 2, "MATERIAL_SUPPORT_VND": 5_800_000,
 			"HEALTH_SERVICE_CONTACTS": 8, "HEALTH_SERVICE_PERSONS": 4, "GIFT_RECIPIENTS": 2, "GIFTS_VND": 800_000,
@@ -355,6 +355,9 @@ func TestIndicatorsOnAHandBuiltHalfYear(t *testing.T) {
 				wantCell(t, v, "STABLE_JOB_SHARE", []string{"province"}, []string{"province", "31"}, 100)
 				wantCell(t, v, "STABLE_JOB_SHARE", []string{"province"}, []string{"province", "22"}, 0)
 				wantCell(t, v, "HIV_TESTED_WITH_RESULT", []string{"population"}, []string{"population", "venue_worker"}, 1)
+				// Referred for a test of either kind: each person once.
+				wantCell(t, v, "REFERRED_HIV_STI_TESTS", []string{"province"}, []string{"province", "31"}, 2)
+				wantCell(t, v, "REFERRED_HIV_STI_TESTS", []string{"province"}, []string{"province", "22"}, 1)
 				// Quantities cannot be broken down by sex: no such series.
 				if v.Find("CONDOMS", "sex") != nil {
 					t.Error("condoms broken down by sex")
