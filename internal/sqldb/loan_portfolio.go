@@ -117,8 +117,14 @@ func (tx *Tx) bookOf(ctx context.Context, set loanSet, on time.Time, scoped bool
 		return nil, fmt.Errorf("fund schedules: %w", err)
 	}
 	q = query{}
-	q.add(`SELECT r.loan_id, COALESCE(SUM(r.amount), 0) FROM loan_repayments r WHERE `)
-	set.where(&q, "r")
+	if set.fundID != "" {
+		q.add(`SELECT r.loan_id, COALESCE(SUM(r.amount), 0) FROM loan_repayments r WHERE `)
+		set.where(&q, "r")
+	} else {
+		// A subtree's repayments through its loans (by path, then by loan).
+		q.add(`SELECT r.loan_id, COALESCE(SUM(r.amount), 0) FROM loan_repayments r JOIN loans l ON l.id = r.loan_id WHERE `)
+		set.where(&q, "l")
+	}
 	q.add(" AND r.paid_on <= ", q.arg(on), " AND ", standing, " GROUP BY r.loan_id")
 	rows, err = tx.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
