@@ -10,6 +10,7 @@ import (
 	"caunoi"
 	"caunoi/internal/api"
 	"caunoi/internal/i18n"
+	"caunoi/internal/indicator"
 	"caunoi/internal/sqldb"
 	"caunoi/internal/sqldb/sqldbtest"
 )
@@ -189,11 +190,12 @@ func TestMonitoringOpenAPI(t *testing.T) {
 	walk(doc)
 	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
 	for name, want := range map[string][]string{
-		"IndicatorCount": caunoi.IndicatorCounts,
-		"IndicatorUnit":  caunoi.IndicatorUnits,
-		"Dimension":      caunoi.Disaggregations,
-		"AgeBand":        caunoi.AgeBands,
-		"PeriodKind":     caunoi.PeriodKinds,
+		"IndicatorCount":  caunoi.IndicatorCounts,
+		"IndicatorUnit":   caunoi.IndicatorUnits,
+		"IndicatorSource": sourceNames(),
+		"Dimension":       caunoi.Disaggregations,
+		"AgeBand":         caunoi.AgeBands,
+		"PeriodKind":      caunoi.PeriodKinds,
 	} {
 		var got []string
 		for _, e := range schemas[name].(map[string]any)["enum"].([]any) {
@@ -203,4 +205,13 @@ func TestMonitoringOpenAPI(t *testing.T) {
 			t.Errorf("%s: enum %v, want %v", name, got, want)
 		}
 	}
+}
+
+// sourceNames lists the engine's sources.
+func sourceNames() []string {
+	var out []string
+	for _, s := range indicator.Sources {
+		out = append(out, s.Name)
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"caunoi"
 	"caunoi/internal/demo"
@@ -56,6 +57,27 @@ func TestHotlineDemo(t *testing.T) {
 		}
 		if st.Residents != 216 || st.Mapped != 216 || st.Received != 168 || st.Preparing != 48 || st.Relapsed == 0 || st.FollowedUp == 0 {
 			t.Errorf("An Giang's numbers: %+v", st)
+		}
+		// The indicators count the same over the last year (the returns
+		// fall in it, the maps are drawn when the demo is loaded).
+		_, agActor := login(t, db, "angiang.canbo")
+		today := caunoi.Today()
+		year, err := caunoi.ParsePeriod(today.AddDate(0, 0, -364).Format(time.DateOnly) + ".." + today.Format(time.DateOnly))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := sqldb.NewIndicatorService(db).Evaluate(ag, caunoi.ValueQuery{OrgID: agActor.Grants[0].OrgID, Period: year,
+			Indicators: []string{"INFLUENCE_MAPPED", "RETURNEES_RECEIVED", "RELAPSES", "REINTEGRATION_FOLLOW_UPS"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for code, want := range map[string]float64{"INFLUENCE_MAPPED": 216, "RETURNEES_RECEIVED": 168, "RELAPSES": float64(st.Relapsed)} {
+			if c := v.Find(code).Cell(); c == nil || c.Value != want {
+				t.Errorf("%s of An Giang: %+v, want %v", code, c, want)
+			}
+		}
+		if c := v.Find("REINTEGRATION_FOLLOW_UPS").Cell(); c == nil || c.Value < 168 {
+			t.Errorf("follow-ups of An Giang's returnees: %+v", c)
 		}
 
 		// Seed 001: more than 10 victims of domestic violence helped by

@@ -124,10 +124,31 @@ func TestDemoReproducesAnGiangFromRecordedLoans(t *testing.T) {
 		if len(lines) != p.InArrears {
 			t.Errorf("arrears list %d, portfolio %d", len(lines), p.InArrears)
 		}
+		rp := p
 		p, err = loans.Portfolio(sys, charity.ID, today)
 		must(t, err)
 		if p.InterestFreeLoans != 64 || p.InterestFreePrincipal != 252_800_000 || p.MaturedLoans != 56 {
 			t.Errorf("portfolio of the charity fund: %+v", p)
+		}
+		// The indicators of loans as they stand today agree with the two
+		// funds' portfolios: An Giang lends from these two only.
+		_, officerActor := login(t, db, "angiang.canbo")
+		thisMonth, err := caunoi.ParsePeriod(today.Format("2006-01"))
+		must(t, err)
+		v, err := sqldb.NewIndicatorService(db).Evaluate(sys, caunoi.ValueQuery{OrgID: officerActor.Grants[0].OrgID, Period: thisMonth,
+			Indicators: []string{"LOANS_OUTSTANDING", "ACTIVE_LOAN_AMOUNT_VND", "OUTSTANDING_PRINCIPAL_VND", "LOANS_IN_ARREARS", "PAR30_PRINCIPAL_VND", "PAR30"}})
+		must(t, err)
+		for code, want := range map[string]float64{
+			"LOANS_OUTSTANDING":         float64(rp.ActiveLoans + p.ActiveLoans),
+			"ACTIVE_LOAN_AMOUNT_VND":    float64(rp.ActivePrincipal + p.ActivePrincipal),
+			"OUTSTANDING_PRINCIPAL_VND": float64(rp.Outstanding + p.Outstanding),
+			"LOANS_IN_ARREARS":          float64(rp.InArrears + p.InArrears),
+			"PAR30_PRINCIPAL_VND":       float64(rp.AtRisk30 + p.AtRisk30),
+			"PAR30":                     100 * float64(rp.AtRisk30+p.AtRisk30) / float64(rp.Outstanding+p.Outstanding),
+		} {
+			if c := v.Find(code).Cell(); c == nil || c.Value != want {
+				t.Errorf("%s of An Giang today: %+v, want %v", code, c, want)
+			}
 		}
 		// Both balance to the đồng.
 		for _, f := range []*caunoi.Fund{revolving, charity} {

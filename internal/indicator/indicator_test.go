@@ -138,3 +138,38 @@ func TestComplementarySuppressionInTwoDimensions(t *testing.T) {
 		t.Error("a hidden cell keeps its value")
 	}
 }
+
+// Definitions over the sources of cases, reintegration and loans are
+// refused, naming the field, when they ask for what the source lacks.
+func TestCheckRefusesWhatNewSourcesLack(t *testing.T) {
+	def := func(source, count string, f func(*caunoi.Indicator)) *caunoi.Indicator {
+		d := &caunoi.Indicator{Code: "X", NameVI: "X", NameEN: "X", Unit: "loan", Count: count, Source: source, Disaggregations: []string{"org"}}
+		if f != nil {
+			f(d)
+		}
+		return d
+	}
+	for _, c := range []struct {
+		ind  *caunoi.Indicator
+		want string
+	}{
+		{def("loan_positions", caunoi.CountEvents, func(d *caunoi.Indicator) { d.Kinds = []string{"overdue"} }), "kinds:err.indicator.kind_unknown"},
+		{def("loan_positions", caunoi.CountPlaces, nil), "count:err.indicator.no_places"},
+		{def("loan_positions", caunoi.CountQuantity, func(d *caunoi.Indicator) { d.Measure = "interest_vnd" }), "measure:err.indicator.measure_unknown"},
+		{def("reintegration_events", caunoi.CountEvents, func(d *caunoi.Indicator) { d.Details = []string{"gift"} }), "details:err.indicator.detail_unknown"},
+		{def("case_follow_ups", caunoi.CountEvents, func(d *caunoi.Indicator) { d.Kinds = []string{"walk_in"} }), "kinds:err.indicator.kind_unknown"},
+		{def("loan_closures", caunoi.CountEvents, func(d *caunoi.Indicator) { d.Outcomes = []string{"active"} }), "outcomes:err.indicator.outcome_unknown"},
+		{def("influence_maps", caunoi.CountEvents, func(d *caunoi.Indicator) { d.Disaggregations = []string{"residence", "sex"} }), ""},
+	} {
+		err := Check(c.ind, map[string]*caunoi.Indicator{})
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", c.ind.Source, err)
+			}
+			continue
+		}
+		if caunoi.ErrorCode(err) != caunoi.EINVALID || !strings.Contains(fieldKeys(err), c.want) {
+			t.Errorf("%s: %v, want %s", c.ind.Source, err, c.want)
+		}
+	}
+}

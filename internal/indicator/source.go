@@ -55,6 +55,11 @@ type Source struct {
 	// rollup stale when a table behind the source changes.
 	Rollup   bool
 	Triggers []Trigger
+	// Stock, when set, makes a stock source (see stock.go): its records
+	// stand on the period's last day and are supplied to its queries with
+	// these columns, not read from a table; From names the relation, Date
+	// is its StockDayColumn.
+	Stock []StockColumn
 }
 
 // Measure is a quantity of a source: an SQL expression per record.
@@ -154,12 +159,22 @@ var Sources = []*Source{
 		Client: "r.client_id", Kind: "r.role", Kinds: caunoi.MembershipRoles,
 	},
 	{
+		// Members of groups on the period's last day (or today, while the
+		// period runs): joined by then and not left (a stock source).
+		Name: "members", From: "members r", Date: "r." + StockDayColumn,
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "1 = 1",
+		Client: "r.client_id", Kind: "r.role", Kinds: caunoi.MembershipRoles,
+		Stock: []StockColumn{{Name: "id"}, {Name: "org_id"}, {Name: "org_path"}, {Name: "client_id"}, {Name: "role"}},
+	},
+	{
 		// Visits to hotspots and establishments, with the commodities left.
 		Name: "visits",
 		From: `(SELECT v.id, v.place_id, v.visited_on, v.commodities, v.purposes, v.voided_at, p.org_id, p.org_path, p.kind AS place_kind,
 			p.voided_at AS place_voided FROM place_visits v JOIN places p ON p.id = v.place_id) r`,
 		Date: "r.visited_on", Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL AND r.place_voided IS NULL",
 		Place: "r.place_id", Kind: "r.place_kind", Kinds: caunoi.PlaceKinds,
+		// Visits that informed the workers about labour law (seed 002).
+		Detail: "CASE WHEN r.purposes LIKE '%,labour_law,%' THEN 'labour_law' ELSE '' END", Details: []string{"labour_law"},
 		Measures: commodityMeasures("r.commodities"),
 	},
 	{
@@ -191,7 +206,20 @@ var Sources = []*Source{
 		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL", Client: "r.client_id",
 		AnonSex: "r.anon_sex", AnonPopulation: "r.anon_population",
 		Kind: "CASE WHEN r.gbv_type <> '' THEN 'gbv' ELSE 'other' END", Kinds: []string{"gbv", "other"},
+		// Violence at home: by a partner or by the family (bạo lực gia đình).
+		Detail:  "CASE WHEN r.violence_contexts LIKE '%,domestic_violence,%' OR r.violence_contexts LIKE '%,intimate_partner,%' THEN 'domestic_violence' ELSE '' END",
+		Details: []string{"domestic_violence"},
 		Outcome: "r.risk", Outcomes: caunoi.RiskLevels,
+	},
+	{
+		// Follow-ups of hotline cases, counted on the day done, by the
+		// channel that reached the person; the case's person.
+		Name: "case_follow_ups",
+		From: `(SELECT f.id, f.done_on, f.channel, f.status, h.org_id, h.org_path, h.client_id, h.anon_sex, h.anon_population, h.voided_at
+			FROM case_follow_ups f JOIN hotline_cases h ON h.id = f.case_id) r`,
+		Date: "r.done_on", Org: "r.org_id", OrgPath: "r.org_path", Live: "r.status = 'done' AND r.voided_at IS NULL", Client: "r.client_id",
+		AnonSex: "r.anon_sex", AnonPopulation: "r.anon_population",
+		Kind: "r.channel", Kinds: caunoi.FollowUpChannels,
 	},
 	{
 		// Shelter stays, counted on the day of admission.
@@ -205,12 +233,59 @@ var Sources = []*Source{
 		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL AND r.returned_on IS NOT NULL", Client: "r.client_id",
 	},
 	{
+		// Residents whose influence map was drawn ("mapped", seed 003): a
+		// reintegration with a live person on its map, counted at the
+		// moment the first of them was recorded.
+		Name: "influence_maps",
+		From: `(SELECT g.id, g.org_id, g.org_path, g.client_id, g.voided_at,
+			(SELECT MIN(p.created_at) FROM influence_people p WHERE p.reintegration_id = g.id AND p.voided_at IS NULL) AS mapped_at
+			FROM reintegrations g) r`,
+		Date: "r.mapped_at", Timestamp: true, Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL AND r.mapped_at IS NOT NULL",
+		Client: "r.client_id",
+	},
+	{
+		// Follow-ups and relapses of returnees, on the day they happened,
+		// with the wellbeing a follow-up found.
+		Name: "reintegration_events",
+		From: `(SELECT e.id, e.kind, e.happened_on, e.wellbeing, g.org_id, g.org_path, g.client_id, g.voided_at
+			FROM reintegration_events e JOIN reintegrations g ON g.id = e.reintegration_id) r`,
+		Date: "r.happened_on", Org: "r.org_id", OrgPath: "r.org_path", Live: "r.voided_at IS NULL", Client: "r.client_id",
+		Kind: "r.kind", Kinds: []string{caunoi.EventFollowUp, caunoi.EventRelapse}, Outcome: "r.wellbeing", Outcomes: caunoi.FollowUpWellbeing,
+	},
+	{
 		// Loans of the revolving funds, counted on the day paid out, with
 		// the amount lent.
 		Name: "loans", From: "loans r", Date: "r.disbursed_on",
 		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.disbursed_on IS NOT NULL", Client: "r.client_id",
-		Outcome: "r.status", Outcomes: caunoi.LoanStatuses,
+		Kind: "r.method", Kinds: caunoi.LoanMethods, Outcome: "r.status", Outcomes: caunoi.LoanStatuses,
 		Measures: []Measure{{Name: "amount_vnd", SQL: plain("r.amount")}},
+	},
+	{
+		// Loans closed, on the day: repaid in full (matured) or written
+		// off, with the amount that was lent.
+		Name: "loan_closures", From: "loans r", Date: "r.closed_on",
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "r.closed_on IS NOT NULL", Client: "r.client_id",
+		Kind: "r.method", Kinds: caunoi.LoanMethods, Outcome: "r.status", Outcomes: []string{caunoi.LoanMatured, caunoi.LoanWrittenOff},
+		Measures: []Measure{{Name: "amount_vnd", SQL: plain("r.amount")}},
+	},
+	{
+		// Loans out on the period's last day (or today, while the period
+		// runs), as they stand: worked out in Go from the schedules and the
+		// repayments by then (a stock source). The standing is current,
+		// late or at risk (more than 30 days overdue); the measures are the
+		// amount lent, the principal outstanding, the amount overdue and the
+		// principal outstanding of loans at risk (the PAR30's numerator).
+		Name: "loan_positions", From: "loan_positions r", Date: "r." + StockDayColumn,
+		Org: "r.org_id", OrgPath: "r.org_path", Live: "1 = 1", Client: "r.client_id",
+		Kind: "r.standing", Kinds: LoanStandings, Outcome: "r.method", Outcomes: caunoi.LoanMethods,
+		Measures: []Measure{
+			{Name: "amount_vnd", SQL: plain("r.amount_vnd")},
+			{Name: "outstanding_vnd", SQL: plain("r.outstanding_vnd")},
+			{Name: "overdue_vnd", SQL: plain("r.overdue_vnd")},
+			{Name: "at_risk_vnd", SQL: plain("r.at_risk_vnd")},
+		},
+		Stock: []StockColumn{{Name: "id"}, {Name: "org_id"}, {Name: "org_path"}, {Name: "client_id"}, {Name: "standing"}, {Name: "method"},
+			{Name: "amount_vnd", Int: true}, {Name: "outstanding_vnd", Int: true}, {Name: "overdue_vnd", Int: true}, {Name: "at_risk_vnd", Int: true}},
 	},
 	{
 		// Expenditure against the budget plans, on the day spent, in đồng.

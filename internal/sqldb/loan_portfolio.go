@@ -14,12 +14,12 @@ import (
 // bookLoan is a fund's loan as the portfolio counts it: no client, only
 // what the money needs.
 type bookLoan struct {
-	id, clientID, orgPath, method, status string
-	amount                                int64
-	applied                               time.Time
-	disbursed, closed                     *time.Time
-	schedule                              []caunoi.Installment
-	paid                                  int64 // repaid by the day
+	id, orgID, clientID, orgPath, method, status string
+	amount                                       int64
+	applied                                      time.Time
+	disbursed, closed                            *time.Time
+	schedule                                     []caunoi.Installment
+	paid                                         int64 // repaid by the day
 }
 
 // activeOn reports whether the loan was out on the day: paid out by then,
@@ -32,12 +32,35 @@ func (b *bookLoan) position(on time.Time) caunoi.LoanPosition {
 	return money.Position(b.schedule, []money.Payment{{On: on, Amount: b.paid}}, on)
 }
 
+// loanSet selects the loans a book reads: a fund's, or every loan of an
+// organisation's subtree.
+type loanSet struct {
+	fundID string
+	path   string // the subtree's path, when fundID is ""
+}
+
+// where adds the condition on loans or repayments (alias a, both carry
+// fund_id and org_path) to q.
+func (s loanSet) where(q *query, a string) {
+	if s.fundID != "" {
+		q.add(a, ".fund_id = ", q.arg(s.fundID))
+		return
+	}
+	q.add(a, ".org_path >= ", q.arg(s.path), " AND ", a, ".org_path < ", q.arg(pathEnd(s.path)))
+}
+
 // book reads a fund's loans with, for those out on the day, their
 // schedules and what was repaid by the end of the day. With scope, only
 // loans whose borrower the actor may read.
 func (tx *Tx) book(ctx context.Context, fundID string, on time.Time, scoped bool) ([]*bookLoan, error) {
+	return tx.bookOf(ctx, loanSet{fundID: fundID}, on, scoped)
+}
+
+// bookOf reads the loans of a set as book does.
+func (tx *Tx) bookOf(ctx context.Context, set loanSet, on time.Time, scoped bool) ([]*bookLoan, error) {
 	var q query
-	q.add(`SELECT l.id, l.client_id, l.org_path, l.method, l.status, l.amount, l.applied_on, l.disbursed_on, l.closed_on FROM loans l WHERE l.fund_id = `, q.arg(fundID))
+	q.add(`SELECT l.id, l.org_id, l.client_id, l.org_path, l.method, l.status, l.amount, l.applied_on, l.disbursed_on, l.closed_on FROM loans l WHERE `)
+	set.where(&q, "l")
 	if scoped {
 		q.add(" AND ")
 		if err := q.scope(tx.actor, caunoi.PermClientRead, "l.org_path"); err != nil {
@@ -54,7 +77,7 @@ func (tx *Tx) book(ctx context.Context, fundID string, on time.Time, scoped bool
 	for rows.Next() {
 		var b bookLoan
 		var disbursed, closed sql.NullTime
-		if err := rows.Scan(&b.id, &b.clientID, &b.orgPath, &b.method, &b.status, &b.amount, &b.applied, &disbursed, &closed); err != nil {
+		if err := rows.Scan(&b.id, &b.orgID, &b.clientID, &b.orgPath, &b.method, &b.status, &b.amount, &b.applied, &disbursed, &closed); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("fund loans: %w", err)
 		}
@@ -67,9 +90,12 @@ func (tx *Tx) book(ctx context.Context, fundID string, on time.Time, scoped bool
 		return nil, fmt.Errorf("fund loans: %w", err)
 	}
 	// The schedules of the loans out on the day, in one read.
-	rows, err = tx.QueryContext(ctx, `SELECT i.loan_id, i.no, i.due_on, i.principal, i.interest FROM loan_installments i JOIN loans l ON l.id = i.loan_id
-		WHERE l.fund_id = $1 AND l.disbursed_on <= $2 AND (l.closed_on IS NULL OR l.closed_on > $2)
-		ORDER BY i.loan_id, i.no`, fundID, on)
+	q = query{}
+	q.add(`SELECT i.loan_id, i.no, i.due_on, i.principal, i.interest FROM loan_installments i JOIN loans l ON l.id = i.loan_id WHERE `)
+	set.where(&q, "l")
+	day := q.arg(on)
+	q.add(" AND l.disbursed_on <= ", day, " AND (l.closed_on IS NULL OR l.closed_on > ", day, ") ORDER BY i.loan_id, i.no")
+	rows, err = tx.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("fund schedules: %w", err)
 	}
@@ -90,8 +116,17 @@ func (tx *Tx) book(ctx context.Context, fundID string, on time.Time, scoped bool
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("fund schedules: %w", err)
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT r.loan_id, COALESCE(SUM(r.amount), 0) FROM loan_repayments r WHERE r.fund_id = $1 AND r.paid_on <= $2 AND `+standing+`
-		GROUP BY r.loan_id`, fundID, on)
+	q = query{}
+	if set.fundID != "" {
+		q.add(`SELECT r.loan_id, COALESCE(SUM(r.amount), 0) FROM loan_repayments r WHERE `)
+		set.where(&q, "r")
+	} else {
+		// A subtree's repayments through its loans (by path, then by loan).
+		q.add(`SELECT r.loan_id, COALESCE(SUM(r.amount), 0) FROM loan_repayments r JOIN loans l ON l.id = r.loan_id WHERE `)
+		set.where(&q, "l")
+	}
+	q.add(" AND r.paid_on <= ", q.arg(on), " AND ", standing, " GROUP BY r.loan_id")
+	rows, err = tx.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("fund repayments: %w", err)
 	}

@@ -295,8 +295,10 @@ func (s *IndicatorService) Evaluate(ctx context.Context, q caunoi.ValueQuery) (*
 		if s.NoCounts {
 			req.Counted = nil
 		}
-		plan, err = indicator.NewPlan(*req)
-		return err
+		if plan, err = indicator.NewPlan(*req); err != nil {
+			return err
+		}
+		return tx.supplyStocks(ctx, req, plan)
 	})
 	if err != nil {
 		return nil, err
