@@ -3,6 +3,7 @@ package indicator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,9 +12,10 @@ import (
 )
 
 // The count rollup (monitoring_counts) holds, for each organisation,
-// year, standard period and the filter of each indicator counting events
-// or clients of a rollup source, the events and the distinct clients —
-// in total and by each value of one client dimension. Distinct clients
+// year, kept period (see CountPeriods) and the filter of each indicator
+// counting events or clients of a rollup source, the events and the
+// distinct clients — in total and, but for months, by each value of one
+// client dimension. Distinct clients
 // cannot be added up over months or over filters, so they are kept per
 // period and per filter; but over organisations they add up wherever no
 // client has records in two of them (see Source.SpansSQL), and over the
@@ -25,17 +27,31 @@ import (
 // the filters monitoring_count_filters lists, which RefreshRollups keeps
 // in step with the definitions.
 
-// CountPeriods are the periods of a year the count rollup keeps: the
-// year, its halves and quarters, by the months they span.
-var CountPeriods = []CountPeriod{
-	{"Y", 1, 12}, {"H1", 1, 6}, {"H2", 7, 12},
-	{"Q1", 1, 3}, {"Q2", 4, 6}, {"Q3", 7, 9}, {"Q4", 10, 12},
+// CountPeriods are the periods of a year the count rollup keeps, by the
+// months they span: the year, its halves and quarters with every
+// breakdown, and its months in total only (the dashboards' trends).
+var CountPeriods = countPeriods()
+
+func countPeriods() []CountPeriod {
+	out := []CountPeriod{{Key: "Y", From: 1, To: 12}, {Key: "H1", From: 1, To: 6}, {Key: "H2", From: 7, To: 12},
+		{Key: "Q1", From: 1, To: 3}, {Key: "Q2", From: 4, To: 6}, {Key: "Q3", From: 7, To: 9}, {Key: "Q4", From: 10, To: 12}}
+	for m := 1; m <= 12; m++ {
+		out = append(out, CountPeriod{Key: fmt.Sprintf("M%02d", m), From: m, To: m, TotalOnly: true})
+	}
+	return out
 }
 
-// CountPeriod is a run of months of a year kept in the count rollup.
+// countLayout names the layout of the count rollup's rows. It is part of
+// every filter's key, so that a release that changes the layout (the
+// periods kept, the breakdowns) has every filter built again.
+const countLayout = "2"
+
+// CountPeriod is a run of months of a year kept in the count rollup;
+// TotalOnly ones are kept without client dimensions.
 type CountPeriod struct {
-	Key      string
-	From, To int
+	Key       string
+	From, To  int
+	TotalOnly bool
 }
 
 func (cp CountPeriod) mask() int64 {
@@ -81,7 +97,7 @@ func FilterOf(ind *caunoi.Indicator) Filter {
 
 // Key names a filter in the count rollup: a digest of its parts.
 func (f Filter) Key() string {
-	parts := []string{strings.Join(f.Kinds, ","), strings.Join(f.Details, ","), strings.Join(f.Outcomes, ","), strings.Join(f.Populations, ","), f.Named}
+	parts := []string{countLayout, strings.Join(f.Kinds, ","), strings.Join(f.Details, ","), strings.Join(f.Outcomes, ","), strings.Join(f.Populations, ","), f.Named}
 	sum := sha256.Sum256([]byte(strings.Join(parts, "|")))
 	return hex.EncodeToString(sum[:8])
 }
@@ -169,6 +185,14 @@ type CountRow struct {
 // none (the total) and each client dimension.
 var countDims = append([]string{""}, clientDims...)
 
+// dims returns the dimensions the period is kept by.
+func (cp CountPeriod) dims() []string {
+	if cp.TotalOnly {
+		return countDims[:1]
+	}
+	return countDims
+}
+
 // dimValues returns the values of a row's client dimension d in a year.
 func dimValues(d string, sex string, birthYear int, pops, residence string, year int) []string {
 	switch d {
@@ -234,7 +258,7 @@ func Counts(rows []RollupRow, filters []Filter) []CountRow {
 				if ev == 0 {
 					continue
 				}
-				for _, d := range countDims {
+				for _, d := range cp.dims() {
 					for _, v := range dimValues(d, r.Sex, r.BirthYear, r.Populations, r.Residence, r.Year) {
 						get(cell{r.Year, cp.Key, d, v, keys[fi]}).Events += ev
 					}
@@ -250,7 +274,7 @@ func Counts(rows []RollupRow, filters []Filter) []CountRow {
 			if mask&cp.mask() == 0 {
 				continue
 			}
-			for _, d := range countDims {
+			for _, d := range cp.dims() {
 				for _, v := range dimValues(d, c.sex, c.born, c.pops, c.res, c.year) {
 					get(cell{c.year, cp.Key, d, v, c.filter}).Clients++
 				}
@@ -279,7 +303,8 @@ func (p *Plan) counted(ind *caunoi.Indicator, g []string) bool {
 	if !countable(ind) || !p.req.Counted[ind.Source+"|"+FilterOf(ind).Key()] {
 		return false
 	}
-	if _, ok := countPeriod(p.req.Period); !ok || len(clientDimsOf(g)) > 1 {
+	cp, ok := countPeriod(p.req.Period)
+	if !ok || len(clientDimsOf(g)) > 1 || (cp.TotalOnly && len(clientDimsOf(g)) > 0) {
 		return false
 	}
 	return ind.Count == caunoi.CountEvents || !p.req.Spanning[ind.Source]

@@ -1,11 +1,12 @@
 -- +goose Up
 -- The count rollup (SQLite). Keep in step with postgres/00008_counts.sql.
 
--- For each organisation, year, kept period (Y, H1, H2, Q1…Q4) and the
--- filter of each indicator counting events or clients of a rollup source
--- (see internal/indicator/counts.go): the events and distinct clients in
--- total (dim '') and by each value of one client dimension. Built from
--- the organisation's monitoring_rollup rows whenever they are rebuilt.
+-- For each organisation, year, kept period (Y, H1, H2, Q1…Q4, and
+-- M01…M12 in total only) and the filter of each indicator counting events
+-- or clients of a rollup source (see internal/indicator/counts.go): the
+-- events and distinct clients in total (dim '') and by each value of one
+-- client dimension. Built from the organisation's monitoring_rollup rows
+-- whenever they are rebuilt.
 CREATE TABLE monitoring_counts (
     source    TEXT NOT NULL,
     year      INTEGER NOT NULL,
