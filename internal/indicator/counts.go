@@ -15,9 +15,9 @@ import (
 // year, kept period (see CountPeriods) and the filter of each indicator
 // counting events or clients of a rollup source, the events and the
 // distinct clients — in total and, but for months, by each value of one
-// client dimension. Distinct clients
-// cannot be added up over months or over filters, so they are kept per
-// period and per filter; but over organisations they add up wherever no
+// client dimension. Distinct clients cannot be added up over months or
+// over filters, so they are kept per period and per filter; but over
+// organisations they add up wherever no
 // client has records in two of them (see Source.SpansSQL), and over the
 // values of a client dimension because a client has one sex, one age and
 // one residence (and counts in each of its populations, as a breakdown

@@ -63,6 +63,23 @@ func BenchmarkMonitoringReports(b *testing.B) {
 					report(b, national, res.National, year)
 				}
 			})
+			// The national dashboard's trend: twelve months of contacts and
+			// persons reached, a month at a time.
+			b.Run("national_dashboard_trend", func(b *testing.B) {
+				ind := sqldb.NewIndicatorService(db)
+				for b.Loop() {
+					for m := 1; m <= 12; m++ {
+						p, _ := caunoi.ParsePeriod(fmt.Sprintf("%d-%02d", scale.LastYear, m))
+						v, err := ind.Evaluate(national, caunoi.ValueQuery{OrgID: res.National.ID, Period: p, Indicators: []string{"CONTACTS", "PERSONS_REACHED"}})
+						if err != nil {
+							b.Fatal(err)
+						}
+						if v.Total("CONTACTS").Value == 0 {
+							b.Fatal("a month without contacts")
+						}
+					}
+				}
+			})
 			// The same reports read from the rollup by client, as before
 			// the count rollup.
 			byClient := sqldb.NewIndicatorService(db)
