@@ -407,14 +407,14 @@ func (p *Plan) build(src *Source, path int, g []string, codes []string) (*Query,
 			if rollup {
 				joins = append(joins, " JOIN ("+literalRows(modelStrings())+") "+alias+" ON r.models LIKE '%,' || "+alias+".k || ',%'")
 			} else {
-				joins = append(joins, " JOIN ("+p.orgMapping(&b, func(o string) []string { return p.req.Keys.Models[o] })+") "+alias+" ON "+alias+".org_id = "+src.Org)
+				joins = append(joins, " JOIN ("+p.orgMapping(func(o string) []string { return p.req.Keys.Models[o] })+") "+alias+" ON "+alias+".org_id = "+src.Org)
 			}
 			dims = append(dims, alias+".k")
 		case caunoi.DimProvince:
 			if rollup {
 				dims = append(dims, "r.province")
 			} else {
-				joins = append(joins, " JOIN ("+p.orgMapping(&b, func(o string) []string { return []string{p.req.Keys.Province[o]} })+") "+alias+" ON "+alias+".org_id = "+src.Org)
+				joins = append(joins, " JOIN ("+p.orgMapping(func(o string) []string { return []string{p.req.Keys.Province[o]} })+") "+alias+" ON "+alias+".org_id = "+src.Org)
 				dims = append(dims, alias+".k")
 			}
 		}
@@ -577,16 +577,19 @@ func literalRows(xs []string) string {
 }
 
 // orgMapping is a relation (org_id, k) of the keys of every organisation
-// of the request, as parameters.
-func (p *Plan) orgMapping(b *sqlBuilder, keys func(orgID string) []string) string {
+// of the request. The ids and keys come from the database and are quoted
+// as literals: as a thousand parameters (the nation's organisations)
+// they would cost SQLite more to parse, looking each up by name, than the
+// query takes to run.
+func (p *Plan) orgMapping(keys func(orgID string) []string) string {
 	var rows []string
 	for _, o := range p.req.Orgs {
 		for _, k := range keys(o.ID) {
-			rows = append(rows, "("+b.arg(o.ID)+", "+b.arg(k)+")")
+			rows = append(rows, "("+listSQL([]string{o.ID})+", "+listSQL([]string{k})+")")
 		}
 	}
 	if len(rows) == 0 {
-		rows = append(rows, "("+b.arg("")+", "+b.arg("")+")")
+		rows = append(rows, "('', '')")
 	}
 	if p.req.Dialect == Postgres {
 		return "SELECT v.org_id, v.k FROM (VALUES " + strings.Join(rows, ", ") + ") AS v(org_id, k)"
