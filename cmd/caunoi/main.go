@@ -158,6 +158,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	uicSpec := fs.String("uic-formula", env("CAUNOI_UIC_FORMULA", caunoi.DefaultUICFormula), "formula of unique identifier codes, e.g. M2F2Y4S1 (env CAUNOI_UIC_FORMULA)")
 	mapTiles := fs.String("map-tiles", env("CAUNOI_MAP_TILES", ""), "URL template of the map's tiles, e.g. https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws the offline outline (env CAUNOI_MAP_TILES)")
 	mapCredit := fs.String("map-attribution", env("CAUNOI_MAP_ATTRIBUTION", ""), "credit the map's tiles ask for, e.g. © OpenStreetMap contributors (env CAUNOI_MAP_ATTRIBUTION)")
+	rollupSpec := fs.String("rollup-interval", env("CAUNOI_ROLLUP_INTERVAL", "1m"),
+		"how often the monitoring rollups are brought up to date in the background, e.g. 1m or 30s; 0 leaves it to the reports (env CAUNOI_ROLLUP_INTERVAL)")
 	behindTLS := fs.Bool("behind-tls-proxy", env("CAUNOI_BEHIND_TLS_PROXY", "") != "", "a proxy in front terminates TLS: mark cookies Secure (env CAUNOI_BEHIND_TLS_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -165,6 +167,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	uic, err := caunoi.ParseUICFormula(*uicSpec)
 	if err != nil {
 		return fmt.Errorf("--uic-formula: %w", describe(err))
+	}
+	rollupEvery, err := time.ParseDuration(*rollupSpec)
+	if err != nil || rollupEvery < 0 {
+		return fmt.Errorf("--rollup-interval: %q is not a duration such as 1m or 30s", *rollupSpec)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	db, err := open(ctx, dbf)
@@ -202,6 +208,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	go srv.Cleanup(ctx, time.Hour)
+	if rollupEvery > 0 {
+		go srv.KeepRollups(ctx, rollupEvery)
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if tls {

@@ -178,6 +178,30 @@ func staticFS() fs.FS {
 	return sub
 }
 
+// KeepRollups brings the monitoring rollups up to date every interval
+// until ctx ends, so that a report seldom waits for the groups written to
+// since the last one. It logs how many partitions it rebuilt, never what
+// they hold.
+func (s *Server) KeepRollups(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			start := time.Now()
+			n, err := s.DB.RefreshRollups(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				s.Log.Error("rollups", "err", err)
+			case n > 0:
+				s.Log.Info("rollups", "rebuilt", n, "took", time.Since(start).Round(time.Millisecond))
+			}
+		}
+	}
+}
+
 // Cleanup removes expired sessions every interval until ctx ends.
 func (s *Server) Cleanup(ctx context.Context, every time.Duration) {
 	store := s.Sessions.Store.(*sqldb.SessionStore)
