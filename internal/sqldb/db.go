@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -63,6 +64,10 @@ type DB struct {
 	file  string // SQLite file
 	read  *sql.DB
 	write *sql.DB
+	// countBuild is held while the count rollup is built for filters new
+	// to it (minutes at the nation's scale): one builder at a time, and a
+	// report does not wait for it (see RefreshRollups).
+	countBuild sync.Mutex
 }
 
 // Open opens the database named by a URL: "sqlite:PATH" (or a path ending

@@ -114,8 +114,11 @@ func reportUnits(ctx context.Context, q interface {
 // RefreshRollups brings the rollups up to date: organisations whose
 // province or models changed since their rows were built are marked
 // stale, and every stale organisation's rows are rebuilt from its
-// records, in one transaction. It does nothing, cheaply, when nothing is
-// stale. Evaluate calls it; the benchmark generator calls it after a load.
+// records, in one transaction, with its count rollup; filters new to the
+// count rollup are built for every organisation. It does nothing, cheaply,
+// when nothing is stale. Evaluate calls it, and so do the server's
+// background refresher (web.Server.KeepRollups) and the benchmark
+// generator after a load.
 func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
 	orgs, err := allOrgs(ctx, db.read)
 	if err != nil {
@@ -222,7 +225,13 @@ func (db *DB) RefreshRollups(ctx context.Context) (rebuilt int, err error) {
 		}
 		rebuilt += n
 	}
-	// Filters new to the count rollup: every organisation's counts.
+	// Filters new to the count rollup: every organisation's counts, by
+	// one caller at a time. Another leaves them to it; until they are
+	// ready, what they count is read from the rollup by client.
+	if len(pending) == 0 || !db.countBuild.TryLock() {
+		return rebuilt, nil
+	}
+	defer db.countBuild.Unlock()
 	return rebuilt, db.buildCounts(ctx, begin, pending, filters, ids, paths)
 }
 
