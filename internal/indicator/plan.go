@@ -585,7 +585,7 @@ func (p *Plan) orgMapping(keys func(orgID string) []string) string {
 	var rows []string
 	for _, o := range p.req.Orgs {
 		for _, k := range keys(o.ID) {
-			rows = append(rows, "("+listSQL([]string{o.ID})+", "+listSQL([]string{k})+")")
+			rows = append(rows, "("+literalSQL(o.ID)+", "+literalSQL(k)+")")
 		}
 	}
 	if len(rows) == 0 {

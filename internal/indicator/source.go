@@ -382,10 +382,13 @@ func (s *Source) supportedDims() []string {
 func listSQL(xs []string) string {
 	q := make([]string, len(xs))
 	for i, x := range xs {
-		q[i] = "'" + strings.ReplaceAll(x, "'", "''") + "'"
+		q[i] = literalSQL(x)
 	}
 	return strings.Join(q, ", ")
 }
+
+// literalSQL renders a string as an SQL literal.
+func literalSQL(x string) string { return "'" + strings.ReplaceAll(x, "'", "''") + "'" }
 
 // allowed reports whether every x is among the allowed values.
 func allowed(xs, in []string) bool {

@@ -178,10 +178,6 @@ func rebuildCounts(ctx context.Context, d Dialect, tx *sql.Tx, source, orgID, pa
 	out := indicator.Counts(in, filters)
 	// Many rows a statement. SQLite is given "?" placeholders: it looks
 	// each "$n" up by name, which costs the square of their number.
-	row := "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-	if d == SQLite {
-		row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	}
 	for i := 0; i < len(out); i += countInsertRows {
 		chunk := out[i:min(i+countInsertRows, len(out))]
 		var sb strings.Builder
@@ -191,13 +187,19 @@ func rebuildCounts(ctx context.Context, d Dialect, tx *sql.Tx, source, orgID, pa
 			if j > 0 {
 				sb.WriteString(", ")
 			}
-			if d == SQLite {
-				sb.WriteString(row)
-			} else {
-				n := len(args)
-				fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10)
+			sb.WriteString("(")
+			for k, v := range []any{source, c.Year, c.Period, c.Dim, path, c.Value, c.Filter, orgID, c.Events, c.Clients} {
+				if k > 0 {
+					sb.WriteString(", ")
+				}
+				args = append(args, v)
+				if d == SQLite {
+					sb.WriteString("?")
+				} else {
+					fmt.Fprintf(&sb, "$%d", len(args))
+				}
 			}
-			args = append(args, source, c.Year, c.Period, c.Dim, path, c.Value, c.Filter, orgID, c.Events, c.Clients)
+			sb.WriteString(")")
 		}
 		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
 			return fmt.Errorf("counts: %w", err)
